@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reader for the ELF core that /proc/vmcore (or a copy of it) presents:
+ * validates the headers against the file size before anything trusts them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "input/elfcore.h"
+#include "input/physmem.h"
+#include "util/fileio.h"
+#include "util/log.h"
+
+#define NOTE_ALIGN(x) (((x) + 3) & ~(size_t)3)
+
+static int get_file_size(struct elfcore *ec)
+{
+	struct stat st;
+	off_t end;
+
+	if (fstat(ec->fd, &st) < 0) {
+		pr_err("cannot stat %s: %s\n", ec->path, strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		ec->size = (uint64_t)st.st_size;
+		return 0;
+	}
+	/* Block devices report their size through lseek. */
+	end = lseek(ec->fd, 0, SEEK_END);
+	ec->size = end > 0 ? (uint64_t)end : UINT64_MAX;
+	return 0;
+}
+
+static int check_ehdr(struct elfcore *ec)
+{
+	const Elf64_Ehdr *e = &ec->ehdr;
+
+	if (memcmp(e->e_ident, ELFMAG, SELFMAG)) {
+		pr_err("%s is not an ELF file (bad magic)\n", ec->path);
+		return -1;
+	}
+	if (e->e_ident[EI_CLASS] != ELFCLASS64) {
+		pr_err("%s: wrong ELF class %u: only ELF64 vmcores are supported\n",
+		       ec->path, e->e_ident[EI_CLASS]);
+		return -1;
+	}
+	if (e->e_ident[EI_DATA] != ELFDATA2LSB) {
+		pr_err("%s: not a little-endian ELF file\n", ec->path);
+		return -1;
+	}
+	if (e->e_type != ET_CORE) {
+		pr_err("%s: ELF type %u is not a core file\n", ec->path, e->e_type);
+		return -1;
+	}
+	if (e->e_machine != EM_X86_64) {
+		pr_err("%s: ELF machine %u is not x86_64\n", ec->path, e->e_machine);
+		return -1;
+	}
+	if (e->e_phentsize != sizeof(Elf64_Phdr) || e->e_phnum == 0) {
+		pr_err("%s: corrupt program header table (entsize %u, count %u)\n",
+		       ec->path, e->e_phentsize, e->e_phnum);
+		return -1;
+	}
+	return 0;
+}
+
+/* With more than 65534 headers, the real count lives in section header 0. */
+static int get_phnum(struct elfcore *ec, uint32_t *phnum)
+{
+	Elf64_Shdr sh;
+
+	*phnum = ec->ehdr.e_phnum;
+	if (*phnum != PN_XNUM)
+		return 0;
+	if (ec->ehdr.e_shoff == 0 ||
+	    pread_full(ec->fd, &sh, sizeof(sh), ec->ehdr.e_shoff) < 0) {
+		pr_err("%s: cannot read the extended program header count\n", ec->path);
+		return -1;
+	}
+	*phnum = sh.sh_info;
+	return 0;
+}
+
+static int add_notes(struct elfcore *ec, const Elf64_Phdr *ph)
+{
+	uint8_t *grown;
+
+	if (ph->p_filesz > (64u << 20) || ph->p_offset + ph->p_filesz > ec->size ||
+	    ph->p_offset + ph->p_filesz < ph->p_offset) {
+		pr_err("%s: PT_NOTE (offset %#llx, size %#llx) lies outside the file\n",
+		       ec->path, (unsigned long long)ph->p_offset,
+		       (unsigned long long)ph->p_filesz);
+		return -1;
+	}
+	grown = realloc(ec->notes, ec->notes_size + ph->p_filesz);
+	if (!grown) {
+		pr_err("out of memory reading notes\n");
+		return -1;
+	}
+	ec->notes = grown;
+	if (pread_full(ec->fd, ec->notes + ec->notes_size, ph->p_filesz,
+		       ph->p_offset) < 0) {
+		pr_err("cannot read notes of %s: %s\n", ec->path, strerror(errno));
+		return -1;
+	}
+	ec->notes_size += ph->p_filesz;
+	if (!ec->note_phdr.p_type)
+		ec->note_phdr = *ph;
+	return 0;
+}
+
+static int add_load(struct elfcore *ec, const Elf64_Phdr *ph, unsigned int idx)
+{
+	struct elf_load *l = &ec->loads[ec->nr_loads];
+
+	if (ph->p_filesz > ph->p_memsz) {
+		pr_err("%s: PT_LOAD %u has file size above memory size\n", ec->path, idx);
+		return -1;
+	}
+	if (ph->p_offset + ph->p_filesz < ph->p_offset ||
+	    ph->p_offset + ph->p_filesz > ec->size) {
+		pr_err("%s: PT_LOAD %u (paddr %#llx) extends past the end of the file: truncated vmcore?\n",
+		       ec->path, idx, (unsigned long long)ph->p_paddr);
+		return -1;
+	}
+	l->paddr = ph->p_paddr;
+	l->vaddr = ph->p_vaddr;
+	l->offset = ph->p_offset;
+	l->filesz = ph->p_filesz;
+	l->memsz = ph->p_memsz;
+	l->align = ph->p_align;
+	l->flags = ph->p_flags;
+	ec->nr_loads++;
+	return 0;
+}
+
+static int parse_notes(struct elfcore *ec)
+{
+	size_t off = 0;
+
+	while (off + sizeof(Elf64_Nhdr) <= ec->notes_size) {
+		const Elf64_Nhdr *n = (const void *)(ec->notes + off);
+		size_t name_off = off + sizeof(*n);
+		size_t desc_off = name_off + NOTE_ALIGN(n->n_namesz);
+		size_t next = desc_off + NOTE_ALIGN(n->n_descsz);
+		const char *name = (const char *)ec->notes + name_off;
+
+		if (n->n_namesz == 0 && n->n_descsz == 0 && n->n_type == 0)
+			break;	/* padding at the end of a PT_NOTE */
+		if (n->n_namesz > ec->notes_size || n->n_descsz > ec->notes_size ||
+		    next > ec->notes_size) {
+			pr_err("%s: corrupt ELF note at offset %zu of PT_NOTE\n",
+			       ec->path, off);
+			return -1;
+		}
+		if (n->n_namesz == sizeof("VMCOREINFO") &&
+		    !memcmp(name, "VMCOREINFO", sizeof("VMCOREINFO"))) {
+			ec->vmcoreinfo = (const char *)ec->notes + desc_off;
+			ec->vmcoreinfo_size = n->n_descsz;
+		} else if (n->n_type == NT_PRSTATUS) {
+			ec->nr_prstatus++;
+		}
+		off = next;
+	}
+	return 0;
+}
+
+static void try_map(struct elfcore *ec)
+{
+	void *m;
+
+	if (ec->size == UINT64_MAX || ec->size == 0 || getenv("MDF_NO_MMAP"))
+		return;
+	m = mmap(NULL, ec->size, PROT_READ, MAP_SHARED, ec->fd, 0);
+	if (m == MAP_FAILED)
+		return;
+	ec->map = m;
+}
+
+int elfcore_open(struct elfcore *ec, const char *path)
+{
+	Elf64_Phdr *phdrs = NULL;
+	uint32_t phnum, i;
+	uint64_t phsize;
+
+	memset(ec, 0, sizeof(*ec));
+	ec->path = strdup(path);
+	ec->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!ec->path || ec->fd < 0) {
+		pr_err("cannot open %s: %s\n", path, strerror(errno));
+		goto err;
+	}
+	if (get_file_size(ec) < 0)
+		goto err;
+	if (ec->size < sizeof(ec->ehdr) ||
+	    pread_full(ec->fd, &ec->ehdr, sizeof(ec->ehdr), 0) < 0) {
+		pr_err("%s is too short to be a vmcore (%llu bytes)\n", path,
+		       (unsigned long long)ec->size);
+		goto err;
+	}
+	if (check_ehdr(ec) < 0 || get_phnum(ec, &phnum) < 0)
+		goto err;
+
+	phsize = (uint64_t)phnum * sizeof(Elf64_Phdr);
+	if (ec->ehdr.e_phoff + phsize > ec->size || ec->ehdr.e_phoff + phsize < phsize) {
+		pr_err("%s: program headers lie past the end of the file: truncated vmcore?\n",
+		       path);
+		goto err;
+	}
+	phdrs = malloc(phsize);
+	ec->loads = calloc(phnum, sizeof(*ec->loads));
+	if (!phdrs || !ec->loads) {
+		pr_err("out of memory reading %u program headers\n", phnum);
+		goto err;
+	}
+	if (pread_full(ec->fd, phdrs, phsize, ec->ehdr.e_phoff) < 0) {
+		pr_err("cannot read program headers of %s: %s\n", path, strerror(errno));
+		goto err;
+	}
+	for (i = 0; i < phnum; i++) {
+		if (phdrs[i].p_type == PT_NOTE && add_notes(ec, &phdrs[i]) < 0)
+			goto err;
+		if (phdrs[i].p_type == PT_LOAD && add_load(ec, &phdrs[i], i) < 0)
+			goto err;
+	}
+	free(phdrs);
+	phdrs = NULL;
+
+	if (!ec->nr_loads) {
+		pr_err("%s has no PT_LOAD segments\n", path);
+		goto err;
+	}
+	if (!ec->notes_size) {
+		pr_err("%s has no PT_NOTE segment\n", path);
+		goto err;
+	}
+	if (parse_notes(ec) < 0)
+		goto err;
+	if (!ec->vmcoreinfo) {
+		pr_err("%s has no VMCOREINFO note: not a kdump vmcore, or from a kernel without CONFIG_CRASH_CORE\n",
+		       path);
+		goto err;
+	}
+	try_map(ec);
+	return 0;
+err:
+	free(phdrs);
+	elfcore_close(ec);
+	return -1;
+}
+
+void elfcore_close(struct elfcore *ec)
+{
+	if (ec->map)
+		munmap((void *)ec->map, ec->size);
+	if (ec->fd >= 0)
+		close(ec->fd);
+	free(ec->loads);
+	free(ec->notes);
+	free(ec->path);
+	memset(ec, 0, sizeof(*ec));
+	ec->fd = -1;
+}
+
+const struct elf_load *elfcore_find_load(struct elfcore *ec, uint64_t paddr)
+{
+	const struct elf_load *l = &ec->loads[ec->last_load];
+	unsigned int i;
+
+	if (paddr >= l->paddr && paddr - l->paddr < l->filesz)
+		return l;
+	for (i = 0; i < ec->nr_loads; i++) {
+		l = &ec->loads[i];
+		if (paddr >= l->paddr && paddr - l->paddr < l->filesz) {
+			ec->last_load = i;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+int elfcore_read_file(struct elfcore *ec, uint64_t off, void *buf, size_t len)
+{
+	if (ec->map) {
+		memcpy(buf, ec->map + off, len);
+		return 0;
+	}
+	if (pread_full(ec->fd, buf, len, off) < 0) {
+		pr_err("cannot read %s at offset %#llx: %s\n", ec->path,
+		       (unsigned long long)off, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+const void *elfcore_phys_ptr(struct elfcore *ec, uint64_t paddr, size_t len)
+{
+	const struct elf_load *l;
+
+	if (!ec->map)
+		return NULL;
+	l = elfcore_find_load(ec, paddr);
+	if (!l || l->filesz - (paddr - l->paddr) < len)
+		return NULL;
+	return ec->map + l->offset + (paddr - l->paddr);
+}
+
+int elfcore_read_phys(struct elfcore *ec, uint64_t paddr, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+
+	while (len) {
+		const struct elf_load *l = elfcore_find_load(ec, paddr);
+		uint64_t in_load;
+		size_t chunk;
+
+		if (!l) {
+			pr_err("physical address %#llx is not in the vmcore\n",
+			       (unsigned long long)paddr);
+			return -1;
+		}
+		in_load = l->filesz - (paddr - l->paddr);
+		chunk = len < in_load ? len : (size_t)in_load;
+		if (elfcore_read_file(ec, l->offset + (paddr - l->paddr), out, chunk) < 0)
+			return -1;
+		out += chunk;
+		paddr += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int ec_read(void *priv, uint64_t paddr, void *buf, size_t len)
+{
+	return elfcore_read_phys(priv, paddr, buf, len);
+}
+
+static bool ec_present(void *priv, uint64_t pfn)
+{
+	return elfcore_find_load(priv, pfn << 12) != NULL;
+}
+
+static const void *ec_ptr(void *priv, uint64_t paddr, size_t len)
+{
+	return elfcore_phys_ptr(priv, paddr, len);
+}
+
+static const struct physmem_ops elfcore_physmem_ops = {
+	.read = ec_read,
+	.present = ec_present,
+	.ptr = ec_ptr,
+};
+
+void elfcore_physmem(struct elfcore *ec, struct physmem *pm)
+{
+	pm->ops = &elfcore_physmem_ops;
+	pm->priv = ec;
+}

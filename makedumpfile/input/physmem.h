@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MDF_INPUT_PHYSMEM_H
+#define MDF_INPUT_PHYSMEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Physical memory of the dumped machine, whatever file it comes from.
+ * Address translation and the filter only see this, so a new input
+ * format (kdump-compressed, live dump device) is one more implementation.
+ */
+struct physmem_ops {
+	/* Read @len bytes; 0 on success, -1 (error printed) otherwise. */
+	int (*read)(void *priv, uint64_t paddr, void *buf, size_t len);
+	/* Is the page frame backed by data in the input? */
+	bool (*present)(void *priv, uint64_t pfn);
+	/* Zero-copy access to a range, or NULL when not possible. */
+	const void *(*ptr)(void *priv, uint64_t paddr, size_t len);
+};
+
+struct physmem {
+	const struct physmem_ops *ops;
+	void *priv;
+};
+
+static inline int physmem_read(const struct physmem *pm, uint64_t paddr, void *buf,
+			       size_t len)
+{
+	return pm->ops->read(pm->priv, paddr, buf, len);
+}
+
+static inline bool physmem_present(const struct physmem *pm, uint64_t pfn)
+{
+	return pm->ops->present(pm->priv, pfn);
+}
+
+static inline const void *physmem_ptr(const struct physmem *pm, uint64_t paddr,
+				      size_t len)
+{
+	return pm->ops->ptr ? pm->ops->ptr(pm->priv, paddr, len) : NULL;
+}
+
+struct elfcore;
+void elfcore_physmem(struct elfcore *ec, struct physmem *pm);
+
+#endif

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/bitmap.h"
+#include "input/elfcore.h"
+#include "output/elf_writer.h"
+#include "util/fileio.h"
+#include "util/log.h"
+
+#define WBUF_SIZE (1u << 20)
+
+int elf_writer_init(struct elf_writer *w, struct elfcore *in, bool counting)
+{
+	memset(w, 0, sizeof(*w));
+	w->in = in;
+	w->counting = counting;
+	w->page_size = 4096;
+	if (!counting) {
+		w->buf = malloc(WBUF_SIZE);
+		if (!w->buf) {
+			pr_err("out of memory for the write buffer\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void elf_writer_free(struct elf_writer *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+}
+
+static int flush(struct elf_writer *w)
+{
+	if (w->buf_len &&
+	    out_file_pwrite(w->out, w->buf, w->buf_len, w->buf_off) < 0)
+		return -1;
+	w->buf_off += w->buf_len;
+	w->buf_len = 0;
+	return 0;
+}
+
+/* Append data at file offset @off; a gap before it stays a hole (zeros). */
+static int put(struct elf_writer *w, uint64_t off, const void *data, size_t len)
+{
+	if (off != w->buf_off + w->buf_len) {
+		if (flush(w) < 0)
+			return -1;
+		w->buf_off = off;
+	}
+	if (w->buf_len + len > WBUF_SIZE && flush(w) < 0)
+		return -1;
+	if (len >= WBUF_SIZE)
+		return out_file_pwrite(w->out, data, len, off) < 0 ? -1 : (w->buf_off += len, 0);
+	memcpy(w->buf + w->buf_len, data, len);
+	w->buf_len += len;
+	return 0;
+}
+
+/* Copy input bytes at physical @paddr to the output at @off. */
+static int copy_phys(struct elf_writer *w, uint64_t off, uint64_t paddr, size_t len)
+{
+	const struct elf_load *l = w->load;
+	uint64_t src = l->offset + (paddr - l->paddr);
+
+	if (w->in->map)
+		return put(w, off, w->in->map + src, len);
+	if (w->buf_len + len > WBUF_SIZE || off != w->buf_off + w->buf_len) {
+		if (flush(w) < 0)
+			return -1;
+		w->buf_off = off;
+	}
+	if (elfcore_read_file(w->in, src, w->buf + w->buf_len, len) < 0)
+		return -1;
+	w->buf_len += len;
+	return 0;
+}
+
+int elf_writer_begin(struct elf_writer *w, struct out_file *out, unsigned int nr_segments)
+{
+	struct elfcore *in = w->in;
+	Elf64_Ehdr eh = in->ehdr;
+	Elf64_Phdr note = in->note_phdr;
+	uint64_t phnum = (uint64_t)nr_segments + 1;
+	uint64_t note_off;
+
+	w->out = out;
+	eh.e_phoff = sizeof(eh);
+	eh.e_shoff = 0;
+	eh.e_shnum = 0;
+	eh.e_shentsize = 0;
+	eh.e_shstrndx = SHN_UNDEF;
+	note_off = sizeof(eh) + phnum * sizeof(Elf64_Phdr);
+	if (phnum >= PN_XNUM) {
+		/* Too many headers for e_phnum: the count goes in section 0. */
+		Elf64_Shdr sh = { .sh_type = SHT_NULL, .sh_size = 1,
+				  .sh_info = (Elf64_Word)phnum };
+
+		eh.e_phnum = PN_XNUM;
+		eh.e_shoff = note_off;
+		eh.e_shnum = 1;
+		eh.e_shentsize = sizeof(sh);
+		if (out_file_pwrite(out, &sh, sizeof(sh), note_off) < 0)
+			return -1;
+		note_off += sizeof(sh);
+	} else {
+		eh.e_phnum = (Elf64_Half)phnum;
+	}
+	note.p_type = PT_NOTE;
+	note.p_offset = note_off;
+	note.p_filesz = in->notes_size;
+	note.p_memsz = in->notes_size;
+
+	if (out_file_pwrite(out, &eh, sizeof(eh), 0) < 0 ||
+	    out_file_pwrite(out, &note, sizeof(note), sizeof(eh)) < 0 ||
+	    out_file_pwrite(out, in->notes, in->notes_size, note_off) < 0)
+		return -1;
+	w->phdr_off = sizeof(eh) + sizeof(note);
+	w->data_end = note_off + in->notes_size;
+	w->buf_off = w->data_end;
+	return 0;
+}
+
+void elf_load_pfn_range(const struct elf_load *l, unsigned int page_size,
+			uint64_t *start, uint64_t *end)
+{
+	uint64_t head = l->paddr % page_size, tail = (l->paddr + l->memsz) % page_size;
+
+	/* A partial first page rides along as the segment's head bytes. */
+	*start = l->paddr / page_size + (head ? 1 : 0);
+	*end = (l->paddr + l->memsz) / page_size + (tail ? 1 : 0);
+}
+
+int elf_writer_load_begin(struct elf_writer *w, const struct elf_load *l)
+{
+	uint64_t head = l->paddr % w->page_size;
+
+	w->load = l;
+	elf_load_pfn_range(l, w->page_size, &w->pfn_start, &w->pfn_end);
+	w->frac_tail = (l->paddr + l->memsz) % w->page_size;
+	memset(&w->seg, 0, sizeof(w->seg));
+	w->seg.p_type = PT_LOAD;
+	w->seg.p_flags = l->flags;
+	w->seg.p_paddr = l->paddr;
+	w->seg.p_vaddr = l->vaddr;
+	w->seg.p_align = l->align;
+	w->memsz = w->filesz = 0;
+	w->excluded_run = 0;
+	if (head) {
+		w->memsz = w->filesz = w->page_size - head;
+		if (!w->counting && copy_phys(w, w->data_end, l->paddr, w->filesz) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int emit_segment(struct elf_writer *w, bool last)
+{
+	w->nr_segments++;
+	w->seg.p_memsz = w->memsz;
+	w->seg.p_filesz = w->filesz;
+	/* A segment without data has no meaningful offset, except the last. */
+	w->seg.p_offset = (w->filesz || last) ? w->data_end : 0;
+	if (!w->counting &&
+	    out_file_pwrite(w->out, &w->seg, sizeof(w->seg), w->phdr_off) < 0)
+		return -1;
+	w->phdr_off += sizeof(w->seg);
+	w->data_end += w->filesz;
+	w->seg.p_paddr += w->memsz;
+	w->seg.p_vaddr += w->memsz;
+	return 0;
+}
+
+/* Add page @pfn, kept, to the segment; @size is less than a page at a partial tail. */
+static int add_kept_page(struct elf_writer *w, uint64_t pfn, uint64_t size)
+{
+	uint64_t off;
+
+	if (w->excluded_run >= ELF_SPLIT_PAGES) {
+		w->pages_dropped += w->excluded_run;
+		if (emit_segment(w, false) < 0)
+			return -1;
+		w->memsz = w->filesz = 0;
+		size = w->page_size;	/* makedumpfile restarts with a whole page */
+	} else if (w->excluded_run) {
+		/* Short run: kept in the segment's range, as zeros. */
+		w->filesz += w->excluded_run * w->page_size;
+	}
+	w->excluded_run = 0;
+	off = w->data_end + w->filesz;
+	w->memsz += size;
+	w->filesz += size;
+	if (w->counting)
+		return 0;
+	return copy_phys(w, off, pfn * w->page_size, size);
+}
+
+int elf_writer_window(struct elf_writer *w, const struct bitmap *bm)
+{
+	uint64_t pfn = w->pfn_start > bm->start ? w->pfn_start : bm->start;
+	uint64_t end = bm->end < w->pfn_end ? bm->end : w->pfn_end;
+
+	for (; pfn < end; pfn++) {
+		uint64_t size = (pfn == w->pfn_end - 1 && w->frac_tail) ?
+					w->frac_tail : w->page_size;
+
+		w->pfns_seen++;
+		if (!bitmap_test(bm, pfn)) {
+			w->excluded_run++;
+			w->memsz += size;
+			continue;
+		}
+		if (add_kept_page(w, pfn, size) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int elf_writer_load_end(struct elf_writer *w)
+{
+	w->pages_dropped += w->excluded_run;
+	w->excluded_run = 0;
+	return emit_segment(w, true);
+}
+
+int elf_writer_finish(struct elf_writer *w)
+{
+	return w->counting ? 0 : flush(w);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MDF_OUTPUT_REPORT_H
+#define MDF_OUTPUT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "filter/classify.h"
+
+/* What the dump contains, printed in makedumpfile's report layout. */
+struct dump_report {
+	struct page_counts counts;
+	uint64_t max_mapnr;
+	uint64_t memhole;
+	bool elf;
+	uint64_t elf_dropped;	/* pages really absent from an ELF dump */
+	uint64_t write_bytes;
+};
+
+void report_print(const struct dump_report *r);
+
+#endif

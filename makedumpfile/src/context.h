@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MDF_SRC_CONTEXT_H
+#define MDF_SRC_CONTEXT_H
+
+#include <stdint.h>
+
+#include "filter/bitmap.h"
+#include "filter/classify.h"
+#include "input/elfcore.h"
+#include "input/physmem.h"
+#include "kernel/sparsemem.h"
+#include "kernel/vmcoreinfo.h"
+#include "kernel/x86_64.h"
+#include "output/report.h"
+#include "src/options.h"
+
+/* Everything one run of the filter knows; no globals. */
+struct dump_ctx {
+	const struct options *opt;
+	struct elfcore in;
+	struct physmem pm;
+	struct vmcoreinfo vmci;
+	struct kernel_info ki;
+	struct x86_64_xlat xlat;
+	struct memmap mm;
+	struct classifier cls;
+	struct bitmap bm;
+
+	uint64_t max_mapnr;
+	uint64_t window_pfns;	/* pfns per bitmap window (--cyclic-buffer) */
+	struct dump_report report;
+};
+
+#endif

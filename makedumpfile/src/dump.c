@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * One run of the filter: open the vmcore, learn the kernel's layout, then
+ * walk the dump in windows of pfns, classifying and writing each window.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/elf_writer.h"
+#include "src/dump.h"
+#include "util/fileio.h"
+#include "util/log.h"
+
+static uint64_t max_pfn_of_loads(const struct elfcore *in, unsigned int page_size)
+{
+	uint64_t end = 0;
+	unsigned int i;
+
+	for (i = 0; i < in->nr_loads; i++)
+		if (in->loads[i].paddr + in->loads[i].memsz > end)
+			end = in->loads[i].paddr + in->loads[i].memsz;
+	return (end + page_size - 1) / page_size;
+}
+
+static uint64_t mem_available_bytes(void)
+{
+	unsigned long long kib = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib * 1024;
+}
+
+/*
+ * Window size in pfns. The user's --cyclic-buffer bounds memory; by
+ * default the whole machine fits in one window unless that would take
+ * more than 40% of available memory (makedumpfile's rule of thumb).
+ */
+static uint64_t choose_window(const struct dump_ctx *d)
+{
+	uint64_t bytes = (d->max_mapnr + 7) / 8, avail;
+
+	if (d->opt->cyclic_buffer_kib) {
+		bytes = d->opt->cyclic_buffer_kib * 1024;
+	} else {
+		avail = mem_available_bytes() * 2 / 5;
+		if (avail && bytes > avail)
+			bytes = avail;
+	}
+	if (bytes < 64)
+		bytes = 64;
+	return (bytes * 8) & ~63ULL;
+}
+
+int dump_open(struct dump_ctx *d, const struct options *o)
+{
+	memset(d, 0, sizeof(*d));
+	d->opt = o;
+	if (o->no_mmap)
+		setenv("MDF_NO_MMAP", "1", 1);
+	if (elfcore_open(&d->in, o->vmcore) < 0)
+		return -1;
+	if (vmcoreinfo_parse(&d->vmci, d->in.vmcoreinfo, d->in.vmcoreinfo_size) < 0 ||
+	    kernel_info_init(&d->ki, &d->vmci) < 0)
+		goto err;
+	pr_debug("kernel %s, %u-level paging, phys_base %#llx\n", d->ki.osrelease,
+		 d->ki.pgtable_l5 ? 5 : 4, (unsigned long long)d->ki.phys_base);
+	elfcore_physmem(&d->in, &d->pm);
+	if (x86_64_xlat_init(&d->xlat, &d->pm, &d->ki, &d->in) < 0)
+		goto err;
+	d->max_mapnr = max_pfn_of_loads(&d->in, d->ki.page_size);
+	if (memmap_init(&d->mm, &d->ki, &d->xlat, d->max_mapnr) < 0)
+		goto err;
+	/* A "mem=" kernel dumps more than it manages: trust its mem_map. */
+	if (d->mm.max_pfn && d->mm.max_pfn < d->max_mapnr)
+		d->max_mapnr = d->mm.max_pfn;
+	if (classifier_init(&d->cls, &d->ki, &d->xlat, &d->mm, &d->pm, o->dump_level) < 0)
+		goto err;
+	d->window_pfns = choose_window(d);
+	if (bitmap_alloc(&d->bm, d->window_pfns) < 0)
+		goto err;
+	return 0;
+err:
+	dump_close(d);
+	return -1;
+}
+
+void dump_close(struct dump_ctx *d)
+{
+	bitmap_free(&d->bm);
+	classifier_free(&d->cls);
+	memmap_free(&d->mm);
+	vmcoreinfo_free(&d->vmci);
+	elfcore_close(&d->in);
+}
+
+/* Set the bits of pfns that some PT_LOAD holds whole pages of. */
+static void mark_present(struct dump_ctx *d, struct bitmap *bm)
+{
+	unsigned int i, ps = d->ki.page_size;
+
+	for (i = 0; i < d->in.nr_loads; i++) {
+		const struct elf_load *l = &d->in.loads[i];
+
+		bitmap_set_range(bm, l->paddr / ps, (l->paddr + l->memsz) / ps);
+	}
+}
+
+static int filter_window(struct dump_ctx *d, uint64_t start, uint64_t end,
+			 struct page_counts *cnt)
+{
+	bitmap_reset(&d->bm, start, end);
+	mark_present(d, &d->bm);
+	if (classify_window(&d->cls, &d->bm, cnt) < 0)
+		return -1;
+	/* ELF headers need the final bitmap, so zero pages are found up front. */
+	if ((d->opt->dump_level & DL_EXCLUDE_ZERO) &&
+	    exclude_zero_pages(&d->cls, &d->bm, cnt) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * One pass over the input in makedumpfile's ELF order: each PT_LOAD in
+ * windows aligned to the window size (to 8 pfns at the load's start).
+ */
+static int elf_pass(struct dump_ctx *d, struct elf_writer *w, struct page_counts *cnt)
+{
+	uint64_t win = d->window_pfns;
+	unsigned int i;
+
+	memset(cnt, 0, sizeof(*cnt));
+	for (i = 0; i < d->in.nr_loads; i++) {
+		const struct elf_load *l = &d->in.loads[i];
+		uint64_t start, end, ws, we;
+
+		elf_load_pfn_range(l, d->ki.page_size, &start, &end);
+		if (elf_writer_load_begin(w, l) < 0)
+			return -1;
+		classifier_restart(&d->cls);
+		ws = start - start % win;
+		if (ws < start)
+			ws = start & ~7ULL;
+		for (we = (start - start % win) + win; ws < end; ws = we, we += win) {
+			if (we > end)
+				we = end;
+			if (filter_window(d, ws, we, cnt) < 0 ||
+			    elf_writer_window(w, &d->bm) < 0)
+				return -1;
+		}
+		if (elf_writer_load_end(w) < 0)
+			return -1;
+	}
+	return elf_writer_finish(w);
+}
+
+static int write_elf(struct dump_ctx *d, struct out_file *out)
+{
+	struct elf_writer w;
+	struct page_counts cnt;
+	unsigned int nr_segments;
+
+	if (elf_writer_init(&w, &d->in, true) < 0)
+		return -1;
+	if (elf_pass(d, &w, &cnt) < 0)
+		goto err;
+	nr_segments = w.nr_segments;
+	elf_writer_free(&w);
+
+	if (elf_writer_init(&w, &d->in, false) < 0)
+		return -1;
+	if (elf_writer_begin(&w, out, nr_segments) < 0 || elf_pass(d, &w, &cnt) < 0)
+		goto err;
+	if (w.nr_segments != nr_segments) {
+		pr_err("internal error: %u segments counted, %u written\n",
+		       nr_segments, w.nr_segments);
+		goto err;
+	}
+	d->report.counts = cnt;
+	d->report.elf = true;
+	d->report.elf_dropped = w.pages_dropped;
+	d->report.memhole = d->max_mapnr - w.pfns_seen;
+	d->report.write_bytes = w.data_end;
+	elf_writer_free(&w);
+	return 0;
+err:
+	elf_writer_free(&w);
+	return -1;
+}
+
+int dump_write(struct dump_ctx *d)
+{
+	struct out_file out;
+
+	if (d->opt->format != OUTPUT_ELF) {
+		pr_err("kdump-compressed output is not built yet: use -E for an ELF dump\n");
+		return -1;
+	}
+	d->report.max_mapnr = d->max_mapnr;
+	if (out_file_create(&out, d->opt->dumpfile, d->opt->force) < 0)
+		return -1;
+	if (write_elf(d, &out) < 0) {
+		out_file_abort(&out);
+		pr_err("%s was not written completely and has been removed\n",
+		       d->opt->dumpfile);
+		return -1;
+	}
+	return out_file_finish(&out);
+}
+
+int dump_main(const struct options *o)
+{
+	struct dump_ctx d;
+	int ret;
+
+	if (dump_open(&d, o) < 0)
+		return -1;
+	ret = dump_write(&d);
+	if (!ret) {
+		report_print(&d.report);
+		pr_msg("The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n",
+		       o->dumpfile);
+	}
+	dump_close(&d);
+	return ret;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* makedumpfile's command line, so kdump scripts can call us unchanged. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/classify.h"
+#include "src/options.h"
+#include "util/log.h"
+
+enum long_only {
+	OPT_MESSAGE_LEVEL = 256,
+	OPT_CYCLIC_BUFFER,
+	OPT_NON_MMAP,
+	OPT_CHECK_PARAMS,
+	OPT_NON_CYCLIC,
+};
+
+static const struct option long_opts[] = {
+	{ "message-level", required_argument, NULL, OPT_MESSAGE_LEVEL },
+	{ "cyclic-buffer", required_argument, NULL, OPT_CYCLIC_BUFFER },
+	{ "non-mmap", no_argument, NULL, OPT_NON_MMAP },
+	{ "non-cyclic", no_argument, NULL, OPT_NON_CYCLIC },
+	{ "check-params", no_argument, NULL, OPT_CHECK_PARAMS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage:\n"
+		"  makedumpfile [-c|-l|-z|-p] [-d DL] [-f] VMCORE DUMPFILE\n"
+		"  makedumpfile -E [-d DL] [-f] VMCORE DUMPFILE\n"
+		"\n"
+		"Filter a kernel crash dump (/proc/vmcore or a copy of it) into a smaller dump.\n"
+		"\n"
+		"Output format:\n"
+		"  -E            write an ELF dump (crash, gdb and drgn read it)\n"
+		"  -c, -l, -z    kdump-compressed output with zlib, lzo or zstd\n"
+		"\n"
+		"Filtering:\n"
+		"  -d DL         dump level 0-31: the sum of the page kinds to leave out\n"
+		"                  1  pages filled with zero\n"
+		"                  2  page cache that is not private\n"
+		"                  4  all page cache\n"
+		"                  8  user process data (anonymous and hugetlbfs pages)\n"
+		"                 16  free pages\n"
+		"                hwpoison and offline pages are always left out.\n"
+		"\n"
+		"Other options:\n"
+		"  -f            overwrite DUMPFILE if it exists (never done otherwise)\n"
+		"  --message-level ML  bits: 1 progress, 2 common, 4 errors, 8 debug,\n"
+		"                16 report (the page counts makedumpfile prints); default 7\n"
+		"  --cyclic-buffer KIB  memory for the page bitmap, in KiB; the dump is\n"
+		"                processed in windows of KIB*8192 pages so peak memory does\n"
+		"                not grow with the dumped machine's memory size\n"
+		"  --non-mmap    read the input with pread instead of mmap\n"
+		"  --check-params  check the command line and exit\n"
+		"  -h, --help    this text;  -v, --version  the version\n"
+		"\n"
+		"Dump files are created with mode 0600.\n");
+}
+
+static int parse_uint(const char *s, const char *what, uint64_t max, uint64_t *val)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-' || v > max) {
+		pr_err("invalid %s \"%s\" (expected 0-%llu)\n", what, s,
+		       (unsigned long long)max);
+		return -1;
+	}
+	*val = v;
+	return 0;
+}
+
+static int set_compression(struct options *o, enum compression c)
+{
+	if (o->compression != COMPRESS_NONE && o->compression != c) {
+		pr_err("choose one compression: -c, -l, -p or -z\n");
+		return -1;
+	}
+	o->compression = c;
+	return 0;
+}
+
+static int parse_one(struct options *o, int opt, bool *elf)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case 'd':
+		if (parse_uint(optarg, "dump level", DL_MAX, &v) < 0)
+			return -1;
+		o->dump_level = (unsigned int)v;
+		return 0;
+	case 'E':
+		*elf = true;
+		return 0;
+	case 'c':
+		return set_compression(o, COMPRESS_ZLIB);
+	case 'l':
+		return set_compression(o, COMPRESS_LZO);
+	case 'p':
+		return set_compression(o, COMPRESS_SNAPPY);
+	case 'z':
+		return set_compression(o, COMPRESS_ZSTD);
+	case 'f':
+		o->force = true;
+		return 0;
+	case 'D':
+		o->message_level |= MDF_MSG_DEBUG;
+		return 0;
+	case OPT_MESSAGE_LEVEL:
+		if (parse_uint(optarg, "message level", MDF_MSG_ALL, &v) < 0)
+			return -1;
+		o->message_level = (int)v;
+		return 0;
+	case OPT_CYCLIC_BUFFER:
+		if (parse_uint(optarg, "cyclic buffer size", UINT64_MAX >> 13, &v) < 0)
+			return -1;
+		if (!v) {
+			pr_err("--cyclic-buffer must be at least 1 KiB\n");
+			return -1;
+		}
+		o->cyclic_buffer_kib = v;
+		return 0;
+	case OPT_NON_MMAP:
+		o->no_mmap = true;
+		return 0;
+	case OPT_NON_CYCLIC:
+		return 0;	/* accepted for compatibility; we always work in windows */
+	case OPT_CHECK_PARAMS:
+		o->check_params = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+enum options_result options_parse(struct options *o, int argc, char **argv)
+{
+	bool elf = false;
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->message_level = MDF_MSG_DEFAULT;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "d:EclpzfDhv", long_opts, NULL)) != -1) {
+		if (opt == 'h') {
+			options_usage(stdout);
+			return OPTIONS_EXIT_OK;
+		}
+		if (opt == 'v') {
+			printf("makedumpfile (pmemdump) %s\n", PACKAGE_VERSION);
+			return OPTIONS_EXIT_OK;
+		}
+		if (opt == '?') {
+			pr_err("unknown or incomplete option \"%s\"; see --help\n",
+			       argv[optind - 1]);
+			return OPTIONS_ERROR;
+		}
+		if (parse_one(o, opt, &elf) < 0)
+			return OPTIONS_ERROR;
+	}
+	if (elf && o->compression != COMPRESS_NONE) {
+		pr_err("-E writes an uncompressed ELF dump; it cannot be combined with -c, -l, -p or -z\n");
+		return OPTIONS_ERROR;
+	}
+	o->format = elf ? OUTPUT_ELF : OUTPUT_KDUMP;
+	if (argc - optind != 2) {
+		pr_err("expected VMCORE and DUMPFILE arguments; see --help\n");
+		return OPTIONS_ERROR;
+	}
+	o->vmcore = argv[optind];
+	o->dumpfile = argv[optind + 1];
+	if (!strcmp(o->vmcore, o->dumpfile)) {
+		pr_err("VMCORE and DUMPFILE are the same file\n");
+		return OPTIONS_ERROR;
+	}
+	return OPTIONS_RUN;
+}

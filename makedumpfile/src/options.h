@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MDF_SRC_OPTIONS_H
+#define MDF_SRC_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum output_format {
+	OUTPUT_KDUMP,	/* kdump-compressed, makedumpfile's default */
+	OUTPUT_ELF,	/* -E */
+};
+
+enum compression {
+	COMPRESS_NONE,
+	COMPRESS_ZLIB,	/* -c */
+	COMPRESS_LZO,	/* -l */
+	COMPRESS_SNAPPY,	/* -p */
+	COMPRESS_ZSTD,	/* -z */
+};
+
+struct options {
+	unsigned int dump_level;
+	enum output_format format;
+	enum compression compression;
+	int message_level;
+	uint64_t cyclic_buffer_kib;	/* 0: chosen from available memory */
+	bool force;
+	bool no_mmap;
+	bool check_params;
+	const char *vmcore;
+	const char *dumpfile;
+};
+
+enum options_result {
+	OPTIONS_RUN,
+	OPTIONS_EXIT_OK,	/* --help or --version printed */
+	OPTIONS_ERROR,
+};
+
+enum options_result options_parse(struct options *o, int argc, char **argv);
+void options_usage(FILE *out);
+
+#endif

@@ -68,11 +68,16 @@ void classifier_free(struct classifier *c)
 	c->pages = NULL;
 }
 
-void classifier_restart(struct classifier *c)
+void classifier_get_carry(const struct classifier *c, struct classifier_carry *carry)
 {
-	c->pending_end = 0;
-	c->pending_field = 0;
-	c->batch_end = c->batch_start = 0;
+	carry->pending_end = c->pending_end;
+	carry->pending_field = c->pending_field;
+}
+
+void classifier_set_carry(struct classifier *c, const struct classifier_carry *carry)
+{
+	c->pending_end = carry->pending_end;
+	c->pending_field = carry->pending_field;
 }
 
 static bool flag(uint64_t flags, long long bit)

@@ -67,8 +67,18 @@ int classifier_init(struct classifier *c, const struct kernel_info *ki,
 		    struct x86_64_xlat *xlat, const struct memmap *mm,
 		    const struct physmem *pm, unsigned int dump_level);
 void classifier_free(struct classifier *c);
-/* Forget a block carried over from the previous window. */
-void classifier_restart(struct classifier *c);
+/*
+ * A block that runs past a window's end is carried into the next window.
+ * Saving the carry at each window's start lets a window be classified
+ * again later, alone, with the same result.
+ */
+struct classifier_carry {
+	uint64_t pending_end;
+	size_t pending_field;
+};
+
+void classifier_get_carry(const struct classifier *c, struct classifier_carry *carry);
+void classifier_set_carry(struct classifier *c, const struct classifier_carry *carry);
 
 /*
  * Clear the bits of excluded pages in @bm (whose set bits are the pages

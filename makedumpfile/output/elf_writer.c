@@ -139,6 +139,7 @@ int elf_writer_load_begin(struct elf_writer *w, const struct elf_load *l)
 
 	w->load = l;
 	elf_load_pfn_range(l, w->page_size, &w->pfn_start, &w->pfn_end);
+	w->next_pfn = w->pfn_start;
 	w->frac_tail = (l->paddr + l->memsz) % w->page_size;
 	memset(&w->seg, 0, sizeof(w->seg));
 	w->seg.p_type = PT_LOAD;
@@ -199,14 +200,15 @@ static int add_kept_page(struct elf_writer *w, uint64_t pfn, uint64_t size)
 
 int elf_writer_window(struct elf_writer *w, const struct bitmap *bm)
 {
-	uint64_t pfn = w->pfn_start > bm->start ? w->pfn_start : bm->start;
+	uint64_t pfn = w->next_pfn > bm->start ? w->next_pfn : bm->start;
 	uint64_t end = bm->end < w->pfn_end ? bm->end : w->pfn_end;
 
+	elf_writer_skip_to(w, pfn);
 	for (; pfn < end; pfn++) {
 		uint64_t size = (pfn == w->pfn_end - 1 && w->frac_tail) ?
 					w->frac_tail : w->page_size;
 
-		w->pfns_seen++;
+		w->next_pfn = pfn + 1;
 		if (!bitmap_test(bm, pfn)) {
 			w->excluded_run++;
 			w->memsz += size;
@@ -216,6 +218,17 @@ int elf_writer_window(struct elf_writer *w, const struct bitmap *bm)
 			return -1;
 	}
 	return 0;
+}
+
+void elf_writer_skip_to(struct elf_writer *w, uint64_t end)
+{
+	if (end > w->pfn_end)
+		end = w->pfn_end;
+	for (; w->next_pfn < end; w->next_pfn++) {
+		w->excluded_run++;
+		w->memsz += (w->next_pfn == w->pfn_end - 1 && w->frac_tail) ?
+				    w->frac_tail : w->page_size;
+	}
 }
 
 int elf_writer_load_end(struct elf_writer *w)

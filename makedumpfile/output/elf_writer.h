@@ -31,7 +31,7 @@ struct elf_writer {
 	uint64_t phdr_off;
 	uint64_t data_end;		/* end of written data: the file size */
 	uint64_t pages_dropped;		/* pages really left out of the file */
-	uint64_t pfns_seen;
+	uint64_t next_pfn;		/* next pfn of the load to consume */
 
 	/* The input PT_LOAD being converted. */
 	const struct elf_load *load;
@@ -65,6 +65,8 @@ void elf_load_pfn_range(const struct elf_load *l, unsigned int page_size,
 int elf_writer_load_begin(struct elf_writer *w, const struct elf_load *l);
 /* Consume the pfns of the current load inside @bm's window. */
 int elf_writer_window(struct elf_writer *w, const struct bitmap *bm);
+/* Treat the load's pfns from the last one consumed up to @end as excluded. */
+void elf_writer_skip_to(struct elf_writer *w, uint64_t end);
 int elf_writer_load_end(struct elf_writer *w);
 int elf_writer_finish(struct elf_writer *w);
 

@@ -2,6 +2,7 @@
 #ifndef MDF_SRC_CONTEXT_H
 #define MDF_SRC_CONTEXT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "filter/bitmap.h"
@@ -27,7 +28,19 @@ struct dump_ctx {
 	struct bitmap bm;
 
 	uint64_t max_mapnr;
-	uint64_t window_pfns;	/* pfns per bitmap window (--cyclic-buffer) */
+
+	/*
+	 * [0, max_mapnr) is cut into windows of window_pfns; the counting
+	 * pass records what each window inherits from the one before, so any
+	 * window can be classified again alone. With one window, its bitmap
+	 * stays valid after the counting pass and is reused.
+	 */
+	uint64_t window_pfns;
+	uint64_t nr_windows;
+	struct classifier_carry *carry_in;
+	bool bitmap_cached;
+	uint64_t nr_dumpable;	/* pages kept after the counting pass */
+
 	struct dump_report report;
 };
 

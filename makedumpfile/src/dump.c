@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/printk.h"
 #include "output/elf_writer.h"
 #include "src/dump.h"
 #include "util/fileio.h"
@@ -59,7 +60,8 @@ static uint64_t choose_window(const struct dump_ctx *d)
 	return (bytes * 8) & ~63ULL;
 }
 
-int dump_open(struct dump_ctx *d, const struct options *o)
+/* Input, VMCOREINFO and address translation: enough to read the kernel. */
+static int open_kernel(struct dump_ctx *d, const struct options *o)
 {
 	memset(d, 0, sizeof(*d));
 	d->opt = o;
@@ -75,6 +77,16 @@ int dump_open(struct dump_ctx *d, const struct options *o)
 	elfcore_physmem(&d->in, &d->pm);
 	if (x86_64_xlat_init(&d->xlat, &d->pm, &d->ki, &d->in) < 0)
 		goto err;
+	return 0;
+err:
+	dump_close(d);
+	return -1;
+}
+
+int dump_open(struct dump_ctx *d, const struct options *o)
+{
+	if (open_kernel(d, o) < 0)
+		return -1;
 	d->max_mapnr = max_pfn_of_loads(&d->in, d->ki.page_size);
 	if (memmap_init(&d->mm, &d->ki, &d->xlat, d->max_mapnr) < 0)
 		goto err;
@@ -84,6 +96,12 @@ int dump_open(struct dump_ctx *d, const struct options *o)
 	if (classifier_init(&d->cls, &d->ki, &d->xlat, &d->mm, &d->pm, o->dump_level) < 0)
 		goto err;
 	d->window_pfns = choose_window(d);
+	d->nr_windows = (d->max_mapnr + d->window_pfns - 1) / d->window_pfns;
+	d->carry_in = calloc(d->nr_windows ? d->nr_windows : 1, sizeof(*d->carry_in));
+	if (!d->carry_in) {
+		pr_err("out of memory\n");
+		goto err;
+	}
 	if (bitmap_alloc(&d->bm, d->window_pfns) < 0)
 		goto err;
 	return 0;
@@ -94,6 +112,8 @@ err:
 
 void dump_close(struct dump_ctx *d)
 {
+	free(d->carry_in);
+	d->carry_in = NULL;
 	bitmap_free(&d->bm);
 	classifier_free(&d->cls);
 	memmap_free(&d->mm);
@@ -113,48 +133,102 @@ static void mark_present(struct dump_ctx *d, struct bitmap *bm)
 	}
 }
 
-static int filter_window(struct dump_ctx *d, uint64_t start, uint64_t end,
-			 struct page_counts *cnt)
+/*
+ * Pages that no PT_LOAD holds. A page two PT_LOADs hold (the kernel text
+ * also lies in the direct map) counts twice, as makedumpfile counts it.
+ */
+static uint64_t count_memory_hole(const struct dump_ctx *d)
 {
+	uint64_t held = 0;
+	unsigned int i, ps = d->ki.page_size;
+
+	for (i = 0; i < d->in.nr_loads; i++) {
+		const struct elf_load *l = &d->in.loads[i];
+		uint64_t start = l->paddr / ps, end = (l->paddr + l->memsz) / ps;
+
+		if (end > d->max_mapnr)
+			end = d->max_mapnr;
+		if (start < end)
+			held += end - start;
+	}
+	return held > d->max_mapnr ? 0 : d->max_mapnr - held;
+}
+
+/* Classify window @k into d->bm; zero pages too when @zero_scan. */
+static int classify_window_nr(struct dump_ctx *d, uint64_t k, bool zero_scan,
+			      struct page_counts *cnt)
+{
+	uint64_t start = k * d->window_pfns;
+	uint64_t end = start + d->window_pfns;
+
+	if (end > d->max_mapnr)
+		end = d->max_mapnr;
 	bitmap_reset(&d->bm, start, end);
 	mark_present(d, &d->bm);
+	classifier_set_carry(&d->cls, &d->carry_in[k]);
 	if (classify_window(&d->cls, &d->bm, cnt) < 0)
 		return -1;
-	/* ELF headers need the final bitmap, so zero pages are found up front. */
-	if ((d->opt->dump_level & DL_EXCLUDE_ZERO) &&
+	if (zero_scan && (d->opt->dump_level & DL_EXCLUDE_ZERO) &&
 	    exclude_zero_pages(&d->cls, &d->bm, cnt) < 0)
 		return -1;
 	return 0;
 }
 
 /*
- * One pass over the input in makedumpfile's ELF order: each PT_LOAD in
- * windows aligned to the window size (to 8 pfns at the load's start).
+ * The counting pass: every pfn is classified once, whatever the window
+ * size, so the report never depends on --cyclic-buffer. Zero pages are
+ * found here for ELF output, whose headers need the final bitmap; the
+ * kdump writer finds them as it copies.
  */
-static int elf_pass(struct dump_ctx *d, struct elf_writer *w, struct page_counts *cnt)
+static int count_pass(struct dump_ctx *d, bool zero_scan)
 {
-	uint64_t win = d->window_pfns;
+	struct classifier_carry carry = { 0 };
+	uint64_t k;
+
+	memset(&d->report.counts, 0, sizeof(d->report.counts));
+	d->nr_dumpable = 0;
+	for (k = 0; k < d->nr_windows; k++) {
+		d->carry_in[k] = carry;
+		if (classify_window_nr(d, k, zero_scan, &d->report.counts) < 0)
+			return -1;
+		classifier_get_carry(&d->cls, &carry);
+		d->nr_dumpable += bitmap_count(&d->bm, d->bm.start, d->bm.end);
+	}
+	d->bitmap_cached = d->nr_windows == 1;
+	d->report.memhole = count_memory_hole(d);
+	return 0;
+}
+
+/* The bitmap of window @k, from the cache or classified again. */
+static int window_bitmap(struct dump_ctx *d, uint64_t k, bool zero_scan)
+{
+	struct page_counts scratch = { 0 };
+
+	if (d->bitmap_cached)
+		return 0;
+	return classify_window_nr(d, k, zero_scan, &scratch);
+}
+
+/* One pass of the ELF writer over every PT_LOAD, window by window. */
+static int elf_pass(struct dump_ctx *d, struct elf_writer *w)
+{
 	unsigned int i;
 
-	memset(cnt, 0, sizeof(*cnt));
 	for (i = 0; i < d->in.nr_loads; i++) {
 		const struct elf_load *l = &d->in.loads[i];
-		uint64_t start, end, ws, we;
+		uint64_t start, end, k;
 
 		elf_load_pfn_range(l, d->ki.page_size, &start, &end);
 		if (elf_writer_load_begin(w, l) < 0)
 			return -1;
-		classifier_restart(&d->cls);
-		ws = start - start % win;
-		if (ws < start)
-			ws = start & ~7ULL;
-		for (we = (start - start % win) + win; ws < end; ws = we, we += win) {
-			if (we > end)
-				we = end;
-			if (filter_window(d, ws, we, cnt) < 0 ||
+		for (k = start / d->window_pfns;
+		     k < d->nr_windows && k * d->window_pfns < end; k++) {
+			if (window_bitmap(d, k, true) < 0 ||
 			    elf_writer_window(w, &d->bm) < 0)
 				return -1;
 		}
+		/* Past the last struct page (a "mem=" kernel): nothing to keep. */
+		elf_writer_skip_to(w, end);
 		if (elf_writer_load_end(w) < 0)
 			return -1;
 	}
@@ -164,29 +238,28 @@ static int elf_pass(struct dump_ctx *d, struct elf_writer *w, struct page_counts
 static int write_elf(struct dump_ctx *d, struct out_file *out)
 {
 	struct elf_writer w;
-	struct page_counts cnt;
 	unsigned int nr_segments;
 
+	if (count_pass(d, true) < 0)
+		return -1;
 	if (elf_writer_init(&w, &d->in, true) < 0)
 		return -1;
-	if (elf_pass(d, &w, &cnt) < 0)
+	if (elf_pass(d, &w) < 0)
 		goto err;
 	nr_segments = w.nr_segments;
 	elf_writer_free(&w);
 
 	if (elf_writer_init(&w, &d->in, false) < 0)
 		return -1;
-	if (elf_writer_begin(&w, out, nr_segments) < 0 || elf_pass(d, &w, &cnt) < 0)
+	if (elf_writer_begin(&w, out, nr_segments) < 0 || elf_pass(d, &w) < 0)
 		goto err;
 	if (w.nr_segments != nr_segments) {
 		pr_err("internal error: %u segments counted, %u written\n",
 		       nr_segments, w.nr_segments);
 		goto err;
 	}
-	d->report.counts = cnt;
 	d->report.elf = true;
 	d->report.elf_dropped = w.pages_dropped;
-	d->report.memhole = d->max_mapnr - w.pfns_seen;
 	d->report.write_bytes = w.data_end;
 	elf_writer_free(&w);
 	return 0;
@@ -208,11 +281,37 @@ int dump_write(struct dump_ctx *d)
 		return -1;
 	if (write_elf(d, &out) < 0) {
 		out_file_abort(&out);
-		pr_err("%s was not written completely and has been removed\n",
-		       d->opt->dumpfile);
 		return -1;
 	}
 	return out_file_finish(&out);
+}
+
+/* --dump-dmesg: the kernel log, as makedumpfile writes it. */
+static int write_dmesg(const struct options *o)
+{
+	struct text_buf log = { 0 };
+	struct out_file out;
+	struct dump_ctx d;
+	int ret = -1;
+
+	if (open_kernel(&d, o) < 0)
+		return -1;
+	if (printk_read_log(&d.xlat, &d.vmci, &log) < 0)
+		goto out;
+	if (out_file_create(&out, o->dumpfile, o->force) < 0)
+		goto out;
+	if (out_file_pwrite(&out, log.data, log.len, 0) < 0) {
+		out_file_abort(&out);
+		goto out;
+	}
+	ret = out_file_finish(&out);
+	if (!ret)
+		pr_msg("The dmesg log is saved to %s.\n\nmakedumpfile Completed.\n",
+		       o->dumpfile);
+out:
+	text_buf_free(&log);
+	dump_close(&d);
+	return ret;
 }
 
 int dump_main(const struct options *o)
@@ -220,6 +319,8 @@ int dump_main(const struct options *o)
 	struct dump_ctx d;
 	int ret;
 
+	if (o->dump_dmesg)
+		return write_dmesg(o);
 	if (dump_open(&d, o) < 0)
 		return -1;
 	ret = dump_write(&d);

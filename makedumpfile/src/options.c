@@ -16,6 +16,7 @@ enum long_only {
 	OPT_NON_MMAP,
 	OPT_CHECK_PARAMS,
 	OPT_NON_CYCLIC,
+	OPT_DUMP_DMESG,
 };
 
 static const struct option long_opts[] = {
@@ -24,6 +25,7 @@ static const struct option long_opts[] = {
 	{ "non-mmap", no_argument, NULL, OPT_NON_MMAP },
 	{ "non-cyclic", no_argument, NULL, OPT_NON_CYCLIC },
 	{ "check-params", no_argument, NULL, OPT_CHECK_PARAMS },
+	{ "dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -35,6 +37,7 @@ void options_usage(FILE *out)
 		"Usage:\n"
 		"  makedumpfile [-c|-l|-z|-p] [-d DL] [-f] VMCORE DUMPFILE\n"
 		"  makedumpfile -E [-d DL] [-f] VMCORE DUMPFILE\n"
+		"  makedumpfile --dump-dmesg [-f] VMCORE LOGFILE\n"
 		"\n"
 		"Filter a kernel crash dump (/proc/vmcore or a copy of it) into a smaller dump.\n"
 		"\n"
@@ -58,6 +61,7 @@ void options_usage(FILE *out)
 		"  --cyclic-buffer KIB  memory for the page bitmap, in KiB; the dump is\n"
 		"                processed in windows of KIB*8192 pages so peak memory does\n"
 		"                not grow with the dumped machine's memory size\n"
+		"  --dump-dmesg  write the dumped kernel's log to LOGFILE instead of a dump\n"
 		"  --non-mmap    read the input with pread instead of mmap\n"
 		"  --check-params  check the command line and exit\n"
 		"  -h, --help    this text;  -v, --version  the version\n"
@@ -139,6 +143,9 @@ static int parse_one(struct options *o, int opt, bool *elf)
 		return 0;	/* accepted for compatibility; we always work in windows */
 	case OPT_CHECK_PARAMS:
 		o->check_params = true;
+		return 0;
+	case OPT_DUMP_DMESG:
+		o->dump_dmesg = true;
 		return 0;
 	default:
 		return -1;

@@ -6,17 +6,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "output/compress.h"
+
 enum output_format {
 	OUTPUT_KDUMP,	/* kdump-compressed, makedumpfile's default */
 	OUTPUT_ELF,	/* -E */
-};
-
-enum compression {
-	COMPRESS_NONE,
-	COMPRESS_ZLIB,	/* -c */
-	COMPRESS_LZO,	/* -l */
-	COMPRESS_SNAPPY,	/* -p */
-	COMPRESS_ZSTD,	/* -z */
 };
 
 struct options {
@@ -28,6 +22,7 @@ struct options {
 	bool force;
 	bool no_mmap;
 	bool check_params;
+	bool dump_dmesg;	/* --dump-dmesg: write the kernel log, not a dump */
 	const char *vmcore;
 	const char *dumpfile;
 };

@@ -47,8 +47,8 @@ int out_file_pwrite(struct out_file *of, const void *buf, size_t len, uint64_t o
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			pr_err("cannot write %s: %s\n", of->path,
-			       n < 0 ? strerror(errno) : "short write");
+			pr_err("cannot write %s: %s; the incomplete dump is removed\n",
+			       of->path, n < 0 ? strerror(errno) : "short write");
 			return -1;
 		}
 		p += n;

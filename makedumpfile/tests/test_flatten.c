@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <endian.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "output/flatten.h"
+#include "output/sink.h"
+#include "tests/fake_dump.h"
+#include "util/fileio.h"
+#include "util/log.h"
+
+struct env {
+	struct fake_machine m;
+	char *dir;
+};
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	fake_machine_init(&e->m, true);
+	e->dir = fake_tmpdir();
+	*state = e;
+	return e->dir ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
+	if (system(cmd))
+		return -1;
+	fake_machine_free(&e->m);
+	free(e->dir);
+	free(e);
+	return 0;
+}
+
+/* Rebuild @flat into @out; returns flat_rebuild's result (output removed on error). */
+static int rebuild(const char *flat, const char *out)
+{
+	struct out_file of;
+	int fd = open(flat, O_RDONLY), ret;
+
+	assert_true(fd >= 0);
+	assert_int_equal(out_file_create(&of, out, true), 0);
+	ret = flat_rebuild(fd, flat, &of);
+	close(fd);
+	if (ret < 0)
+		out_file_abort(&of);
+	else
+		assert_int_equal(out_file_finish(&of), 0);
+	return ret;
+}
+
+static void flatten_then_rebuild_is_identical(void **state)
+{
+	struct env *e = *state;
+	static const enum compression cs[] = { COMPRESS_NONE, COMPRESS_LZO, COMPRESS_ZLIB };
+	char *direct = fake_path(e->dir, "direct"), *flat = fake_path(e->dir, "flat"),
+	     *rebuilt = fake_path(e->dir, "rebuilt");
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		uint8_t *a, *b, *f;
+		size_t alen, blen, flen;
+		uint64_t zero, type, version;
+		int fd;
+
+		assert_int_equal(fake_write_kdump(&e->m, direct, -1, cs[i], 1, i, 512, &zero), 0);
+		fd = open(flat, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(fake_write_kdump(&e->m, NULL, fd, cs[i], 1, i, 512, &zero), 0);
+		close(fd);
+
+		f = fake_slurp(flat, &flen);
+		assert_memory_equal(f, "makedumpfile\0\0\0\0", 16);
+		memcpy(&type, f + 16, 8);
+		memcpy(&version, f + 24, 8);
+		assert_int_equal(be64toh(type), 1);
+		assert_int_equal(be64toh(version), 1);
+		/* Ends with the end marker. */
+		assert_memory_equal(f + flen - 16,
+				    "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",
+				    16);
+		free(f);
+
+		assert_int_equal(rebuild(flat, rebuilt), 0);
+		a = fake_slurp(direct, &alen);
+		b = fake_slurp(rebuilt, &blen);
+		assert_int_equal(alen, blen);
+		assert_memory_equal(a, b, alen);
+		free(a);
+		free(b);
+	}
+	free(direct);
+	free(flat);
+	free(rebuilt);
+}
+
+static void put_block(int fd, int64_t off, int64_t size, const void *data)
+{
+	int64_t h[2] = { (int64_t)htobe64((uint64_t)off), (int64_t)htobe64((uint64_t)size) };
+
+	assert_int_equal(write(fd, h, sizeof(h)), sizeof(h));
+	if (data && size > 0)
+		assert_int_equal(write(fd, data, (size_t)size), size);
+}
+
+static char *make_stream(struct env *e, const char *name, bool end)
+{
+	char *path = fake_path(e->dir, name);
+	struct flat_writer fw;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(flat_writer_begin(&fw, fd, path), 0);
+	put_block(fd, 100, 3, "bbb");
+	put_block(fd, 0, 8, "aaaaaaaa");
+	put_block(fd, 2, 2, "XY");		/* overlaps: the later block wins */
+	if (end)
+		assert_int_equal(flat_writer_end(&fw), 0);
+	close(fd);
+	return path;
+}
+
+static void blocks_in_any_order(void **state)
+{
+	struct env *e = *state;
+	char *flat = make_stream(e, "order", true), *out = fake_path(e->dir, "order.out");
+	uint8_t want[103] = "aaXYaaaa", *got;
+	size_t len;
+
+	memcpy(want + 100, "bbb", 3);
+	assert_int_equal(rebuild(flat, out), 0);
+	got = fake_slurp(out, &len);
+	assert_int_equal(len, sizeof(want));
+	assert_memory_equal(got, want, len);
+	free(got);
+	free(flat);
+	free(out);
+}
+
+static void bad_streams_rejected(void **state)
+{
+	struct env *e = *state;
+	char *flat = make_stream(e, "noend", false), *out = fake_path(e->dir, "bad.out");
+	int fd;
+
+	/* No end marker: truncated. */
+	assert_int_equal(rebuild(flat, out), -1);
+	assert_int_equal(access(out, F_OK), -1);
+
+	/* A block whose data is cut short. */
+	fd = open(flat, O_WRONLY | O_APPEND);
+	put_block(fd, 0, 1000, NULL);
+	assert_int_equal(write(fd, "zz", 2), 2);
+	close(fd);
+	assert_int_equal(rebuild(flat, out), -1);
+
+	/* A negative size that is not the end marker. */
+	free(flat);
+	flat = make_stream(e, "neg", false);
+	fd = open(flat, O_WRONLY | O_APPEND);
+	put_block(fd, 0, -5, NULL);
+	close(fd);
+	assert_int_equal(rebuild(flat, out), -1);
+
+	/* Not flattened at all. */
+	fd = open(flat, O_WRONLY);
+	assert_int_equal(write(fd, "KDUMP   ", 8), 8);
+	close(fd);
+	assert_int_equal(rebuild(flat, out), -1);
+
+	/* Shorter than the flattened header. */
+	assert_int_equal(truncate(flat, 100), 0);
+	assert_int_equal(rebuild(flat, out), -1);
+	free(flat);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(flatten_then_rebuild_is_identical),
+		cmocka_unit_test(blocks_in_any_order),
+		cmocka_unit_test(bad_streams_rejected),
+	};
+
+	log_set_level(0);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

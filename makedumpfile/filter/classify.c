@@ -299,9 +299,7 @@ int exclude_zero_pages(struct classifier *c, struct bitmap *bm, struct page_coun
 		const void *page = physmem_ptr(c->pm, pfn * ps, ps);
 
 		if (!page) {
-			if (!physmem_present(c->pm, pfn))
-				continue;
-			if (physmem_read(c->pm, pfn * ps, buf, ps) < 0)
+			if (physmem_read_page(c->pm, pfn, buf) < 0)
 				goto out;
 			page = buf;
 		}

@@ -351,10 +351,37 @@ static const void *ec_ptr(void *priv, uint64_t paddr, size_t len)
 	return elfcore_phys_ptr(priv, paddr, len);
 }
 
+static int ec_read_page(void *priv, uint64_t pfn, void *buf)
+{
+	struct elfcore *ec = priv;
+	uint64_t paddr = pfn << 12, end = paddr + 4096;
+	uint8_t *out = buf;
+
+	memset(buf, 0, 4096);
+	while (paddr < end) {
+		const struct elf_load *l = elfcore_find_load(ec, paddr);
+		uint64_t chunk;
+
+		if (!l) {
+			paddr = (paddr | 0xfff) + 1;	/* a hole: leave it zero */
+			continue;
+		}
+		chunk = l->filesz - (paddr - l->paddr);
+		if (chunk > end - paddr)
+			chunk = end - paddr;
+		if (elfcore_read_file(ec, l->offset + (paddr - l->paddr),
+				      out + (paddr & 0xfff), chunk) < 0)
+			return -1;
+		paddr += chunk;
+	}
+	return 0;
+}
+
 static const struct physmem_ops elfcore_physmem_ops = {
 	.read = ec_read,
 	.present = ec_present,
 	.ptr = ec_ptr,
+	.read_page = ec_read_page,
 };
 
 void elfcore_physmem(struct elfcore *ec, struct physmem *pm)

@@ -18,6 +18,11 @@ struct physmem_ops {
 	bool (*present)(void *priv, uint64_t pfn);
 	/* Zero-copy access to a range, or NULL when not possible. */
 	const void *(*ptr)(void *priv, uint64_t paddr, size_t len);
+	/*
+	 * Read a whole page whose frame is present; bytes the input does not
+	 * hold (a segment ending mid-page) read as zero. -1 on I/O error.
+	 */
+	int (*read_page)(void *priv, uint64_t pfn, void *buf);
 };
 
 struct physmem {
@@ -40,6 +45,11 @@ static inline const void *physmem_ptr(const struct physmem *pm, uint64_t paddr,
 				      size_t len)
 {
 	return pm->ops->ptr ? pm->ops->ptr(pm->priv, paddr, len) : NULL;
+}
+
+static inline int physmem_read_page(const struct physmem *pm, uint64_t pfn, void *buf)
+{
+	return pm->ops->read_page(pm->priv, pfn, buf);
 }
 
 struct elfcore;

@@ -121,33 +121,48 @@ void dump_close(struct dump_ctx *d)
 	elfcore_close(&d->in);
 }
 
-/* Set the bits of pfns that some PT_LOAD holds whole pages of. */
+/* The pfns a PT_LOAD holds whole, up to max_mapnr. */
+static void load_pfns(const struct dump_ctx *d, const struct elf_load *l,
+		      uint64_t *start, uint64_t *end)
+{
+	unsigned int ps = d->ki.page_size;
+
+	*start = l->paddr / ps;
+	*end = (l->paddr + l->memsz) / ps;
+	if (*end > d->max_mapnr)
+		*end = d->max_mapnr;
+}
+
 static void mark_present(struct dump_ctx *d, struct bitmap *bm)
 {
-	unsigned int i, ps = d->ki.page_size;
+	unsigned int i;
 
 	for (i = 0; i < d->in.nr_loads; i++) {
-		const struct elf_load *l = &d->in.loads[i];
+		uint64_t start, end;
 
-		bitmap_set_range(bm, l->paddr / ps, (l->paddr + l->memsz) / ps);
+		load_pfns(d, &d->in.loads[i], &start, &end);
+		bitmap_set_range(bm, start, end);
 	}
 }
 
 /*
- * Pages that no PT_LOAD holds. A page two PT_LOADs hold (the kernel text
- * also lies in the direct map) counts twice, as makedumpfile counts it.
+ * Pages that no PT_LOAD holds, as makedumpfile 1.7.2 counts them: a page
+ * two PT_LOADs hold (the kernel text is also in the direct map) counts
+ * twice, and a segment ending mid-page (0x9fc00, below 640 KiB) holds
+ * that page, although neither tool dumps it.
  */
 static uint64_t count_memory_hole(const struct dump_ctx *d)
 {
 	uint64_t held = 0;
-	unsigned int i, ps = d->ki.page_size;
+	unsigned int i;
 
 	for (i = 0; i < d->in.nr_loads; i++) {
 		const struct elf_load *l = &d->in.loads[i];
-		uint64_t start = l->paddr / ps, end = (l->paddr + l->memsz) / ps;
+		uint64_t start, end;
 
-		if (end > d->max_mapnr)
-			end = d->max_mapnr;
+		load_pfns(d, l, &start, &end);
+		if ((l->paddr + l->memsz) % d->ki.page_size)
+			end++;
 		if (start < end)
 			held += end - start;
 	}

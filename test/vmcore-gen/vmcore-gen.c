@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmcore-gen: write a synthetic Linux 6.1 x86_64 /proc/vmcore and a
+ * manifest of how many pages of each class it holds.
+ *
+ * The vmcore is the test oracle for the dump filter: its VMCOREINFO, page
+ * tables, mem_section and struct pages are built the way a 6.1 kernel
+ * builds them, so a filter that reads them correctly reports exactly the
+ * manifest's counts (see expected-report.sh for the mapping to a
+ * makedumpfile report).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmcore-gen.h"
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vmcore-gen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size);
+	if (!p)
+		die("out of memory (%zu bytes)", size);
+	return p;
+}
+
+/* splitmix64: a fixed generator, so one seed always gives one machine */
+uint64_t rng_next(struct gen_ctx *ctx)
+{
+	uint64_t z = (ctx->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t rng_below(struct gen_ctx *ctx, uint64_t bound)
+{
+	return bound ? rng_next(ctx) % bound : 0;
+}
+
+/* ---- manifest ------------------------------------------------------- */
+
+static const char *const class_names[NR_CLASSES] = {
+	[CLASS_KERNEL] = "kernel",
+	[CLASS_CACHE] = "cache",
+	[CLASS_CACHE_PRIVATE] = "cache_private",
+	[CLASS_USER] = "user",
+	[CLASS_FREE] = "free",
+	[CLASS_HWPOISON] = "hwpoison",
+	[CLASS_OFFLINE] = "offline",
+};
+
+struct tally {
+	uint64_t pages[NR_CLASSES];	/* all pages of the class */
+	uint64_t zero[NR_CLASSES];	/* of which zero-filled */
+	uint64_t kind[NR_KINDS];
+	uint64_t dumped;
+	uint64_t text_zero;		/* zero pages inside the kernel image */
+};
+
+/* Kinds whose pages may or may not be zero: look at each page. */
+static bool content_varies(const struct extent *e)
+{
+	return e->kind == KIND_KERNEL_DATA || e->kind == KIND_KERNEL_BSS ||
+	       e->kind == KIND_MEMBLOCK || e->kind == KIND_VMEMMAP;
+}
+
+static void tally_extent(const struct gen_ctx *ctx, const struct extent *e,
+			 struct tally *t)
+{
+	enum page_class class = kind_class(e->kind);
+	uint64_t zero = 0;
+
+	if (!pfn_is_dumped(ctx, e->pfn)) {
+		if (pfn_is_dumped(ctx, e->pfn + e->npages - 1))
+			die("internal: extent at %#" PRIx64 " straddles a dump range",
+			    e->pfn);
+		return;
+	}
+	if (content_varies(e)) {
+		static uint8_t page[PAGE_SIZE];
+
+		for (uint64_t pfn = e->pfn; pfn < e->pfn + e->npages; pfn++) {
+			bool is_zero;
+
+			page_content(ctx, pfn, page, &is_zero);
+			zero += is_zero;
+		}
+	} else if (e->content == CONTENT_ZERO) {
+		zero = e->npages;
+	}
+	if (e->kind == KIND_KERNEL_TEXT || e->kind == KIND_KERNEL_DATA ||
+	    e->kind == KIND_KERNEL_BSS)
+		t->text_zero += zero;
+	t->pages[class] += e->npages;
+	t->zero[class] += zero;
+	t->kind[e->kind] += e->npages;
+	t->dumped += e->npages;
+}
+
+/*
+ * key=value lines.  "kernel" and "zero" split the never-excludable pages by
+ * content; for every excludable class, <class>_zerofilled says how many of
+ * its pages are all zero (they count as zero pages when the class itself
+ * is not excluded but -d has bit 1).
+ */
+static void write_manifest(const struct gen_ctx *ctx, const char *path)
+{
+	struct tally t = { 0 };
+	uint64_t ptload_pages = PHYS_PFN(ctx->kimg.size);
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	for (size_t i = 0; i < ctx->nr_ext; i++)
+		tally_extent(ctx, &ctx->ext[i], &t);
+	for (int i = 0; i < ctx->nr_dump; i++)
+		ptload_pages += PHYS_PFN(ctx->dump[i].end - ctx->dump[i].start);
+
+	fputs("# vmcore-gen manifest: pages of a synthetic Linux 6.1 x86_64 vmcore\n", f);
+	fprintf(f, "format=1\n");
+	fprintf(f, "paging=%d\n", ctx->opt.paging);
+	fprintf(f, "kaslr_seed=%" PRIu64 "\n", ctx->opt.kaslr_seed);
+	fprintf(f, "mem_mib=%" PRIu64 "\n", ctx->opt.large_mib ? 0 : ctx->opt.mem_mib);
+	fprintf(f, "large_mib=%" PRIu64 "\n", ctx->opt.large_mib);
+	fprintf(f, "cpus=%d\n", ctx->opt.cpus);
+	fprintf(f, "page_size=%lu\n", PAGE_SIZE);
+	fprintf(f, "page_offset_base=0x%" PRIx64 "\n", ctx->page_offset_base);
+	fprintf(f, "vmalloc_base=0x%" PRIx64 "\n", ctx->vmalloc_base);
+	fprintf(f, "vmemmap_base=0x%" PRIx64 "\n", ctx->vmemmap_base);
+	fprintf(f, "kernel_text=0x%" PRIx64 "\n", ctx->kimg.text_virt);
+	fprintf(f, "kernel_phys=0x%" PRIx64 "\n", ctx->kimg.phys);
+	fprintf(f, "kaslr_offset=0x%" PRIx64 "\n", ctx->kaslr_offset);
+	fprintf(f, "phys_base=0x%" PRIx64 "\n", ctx->phys_base);
+	fprintf(f, "init_top_pgt=0x%" PRIx64 "\n",
+		kimg_virt(ctx, ctx->kimg.init_top_pgt));
+	fprintf(f, "mem_section=0x%" PRIx64 "\n",
+		phys_to_virt(ctx, ctx->mem_section_roots));
+	fprintf(f, "present_sections=%" PRIu64 "\n", ctx->nr_present);
+	fprintf(f, "ptload.0=0x%" PRIx64 "-0x%" PRIx64 " kernel_text\n",
+		ctx->kimg.phys, ctx->kimg.phys + ctx->kimg.size);
+	for (int i = 0; i < ctx->nr_dump; i++)
+		fprintf(f, "ptload.%d=0x%" PRIx64 "-0x%" PRIx64 "\n", i + 1,
+			ctx->dump[i].start, ctx->dump[i].end);
+	for (size_t k = 0; k < NR_KINDS; k++)
+		if (t.kind[k])
+			fprintf(f, "kind.%s=%" PRIu64 "\n", kind_name(k), t.kind[k]);
+
+	fprintf(f, "# per class, over distinct dumped page frames\n");
+	fprintf(f, "kernel=%" PRIu64 "\n", t.pages[CLASS_KERNEL] - t.zero[CLASS_KERNEL]);
+	fprintf(f, "zero=%" PRIu64 "\n", t.zero[CLASS_KERNEL]);
+	for (int c = CLASS_CACHE; c < NR_CLASSES; c++) {
+		fprintf(f, "%s=%" PRIu64 "\n", class_names[c], t.pages[c]);
+		fprintf(f, "%s_zerofilled=%" PRIu64 "\n", class_names[c], t.zero[c]);
+	}
+	fprintf(f, "memhole=%" PRIu64 "\n", ctx->max_pfn - t.dumped);
+	fprintf(f, "dumped_pages=%" PRIu64 "\n", t.dumped);
+	fprintf(f, "kernel_text_pages=%" PRIu64 "\n", PHYS_PFN(ctx->kimg.size));
+	fprintf(f, "kernel_text_zero=%" PRIu64 "\n", t.text_zero);
+	fprintf(f, "ptload_pages=%" PRIu64 "\n", ptload_pages);
+	fprintf(f, "total=%" PRIu64 "\n", ctx->max_pfn);
+	if (fclose(f))
+		die("%s: %s", path, strerror(errno));
+}
+
+/* ---- command line --------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: vmcore-gen [OPTIONS] OUT.vmcore\n"
+"Write a synthetic Linux 6.1 x86_64 /proc/vmcore (ELF64 ET_CORE) and a\n"
+"manifest of its page classes (OUT.manifest, key=value).\n"
+"\n"
+"  -m, --mem-mib N     RAM of a small machine in MiB (default 256, 256..16383)\n"
+"  -p, --paging 4|5    4- or 5-level paging (default 4)\n"
+"  -k, --kaslr-seed S  randomize kernel and memory layout from seed S\n"
+"                      (default 0: KASLR off)\n"
+"  -c, --cpus N        number of CPUs, one NT_PRSTATUS note each (default 2)\n"
+"  -L, --large-mib N   describe a large machine of N MiB (>= 16384) instead;\n"
+"                      its free memory is zero-filled so the sparse file\n"
+"                      costs little disk\n"
+"  -h, --help          show this help\n");
+}
+
+static uint64_t parse_u64(const char *opt, const char *arg)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end)
+		die("%s: not a number: '%s'", opt, arg);
+	return v;
+}
+
+static void parse_options(int argc, char **argv, struct gen_options *o)
+{
+	static const struct option longopts[] = {
+		{ "mem-mib", required_argument, NULL, 'm' },
+		{ "paging", required_argument, NULL, 'p' },
+		{ "kaslr-seed", required_argument, NULL, 'k' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "large-mib", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct gen_options){ .mem_mib = 256, .paging = 4, .cpus = 2 };
+	while ((c = getopt_long(argc, argv, "m:p:k:c:L:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			o->mem_mib = parse_u64("--mem-mib", optarg);
+			break;
+		case 'p':
+			o->paging = parse_u64("--paging", optarg);
+			break;
+		case 'k':
+			o->kaslr_seed = parse_u64("--kaslr-seed", optarg);
+			break;
+		case 'c':
+			o->cpus = parse_u64("--cpus", optarg);
+			break;
+		case 'L':
+			o->large_mib = parse_u64("--large-mib", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		exit(2);
+	}
+	o->out = argv[optind];
+
+	if (o->paging != 4 && o->paging != 5)
+		die("--paging must be 4 or 5");
+	if (o->cpus < 1 || o->cpus > 64)
+		die("--cpus must be 1..64");
+	if (o->large_mib && (o->large_mib < 16384 || o->large_mib > 1048576))
+		die("--large-mib must be 16384..1048576");
+	if (!o->large_mib && (o->mem_mib < 256 || o->mem_mib > 16383))
+		die("--mem-mib must be 256..16383 (use --large-mib above)");
+}
+
+/* OUT.vmcore -> OUT.manifest; any other name gets ".manifest" appended. */
+static char *manifest_path(const char *out)
+{
+	size_t len = strlen(out);
+	char *p = xcalloc(1, len + sizeof(".manifest"));
+
+	memcpy(p, out, len);
+	if (len > 7 && !strcmp(out + len - 7, ".vmcore"))
+		p[len - 7] = '\0';
+	strcat(p, ".manifest");
+	return p;
+}
+
+static void gen_ctx_free(struct gen_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->kmem_cap; i++)
+		free(ctx->kmem[i].data);	/* NULL in empty slots */
+	free(ctx->kmem);
+	free(ctx->ext);
+	free(ctx->free_ranges);
+	free(ctx->section_memmap);
+	free(ctx->present_sections);
+	free(ctx->vmcoreinfo);
+	free(ctx->notes);
+}
+
+int main(int argc, char **argv)
+{
+	struct gen_ctx ctx = { 0 };
+	char *manifest;
+
+	parse_options(argc, argv, &ctx.opt);
+	manifest = manifest_path(ctx.opt.out);
+
+	layout_machine(&ctx);
+	build_kernel_memory(&ctx);
+	build_vmcoreinfo(&ctx);
+	build_notes(&ctx);
+	write_manifest(&ctx, manifest);
+	write_vmcore(&ctx, ctx.opt.out);
+
+	gen_ctx_free(&ctx);
+	free(manifest);
+	return 0;
+}

@@ -548,10 +548,16 @@ static const void *dd_ptr(void *priv, uint64_t paddr, size_t len)
 	return dd->map + pd.offset + in_page;
 }
 
+static int dd_read_page(void *priv, uint64_t pfn, void *buf)
+{
+	return diskdump_read_page(priv, pfn, buf);
+}
+
 static const struct physmem_ops diskdump_physmem_ops = {
 	.read = dd_read,
 	.present = dd_present,
 	.ptr = dd_ptr,
+	.read_page = dd_read_page,
 };
 
 void diskdump_physmem(struct diskdump *dd, struct physmem *pm)

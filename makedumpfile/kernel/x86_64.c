@@ -16,17 +16,14 @@
  * The last such segment wins, as makedumpfile does (4.19 added remap
  * segments before the RAM ones in /proc/kcore).
  */
-static uint64_t page_offset_from_loads(const struct elfcore *ec)
+static uint64_t page_offset_from_loads(const struct elf_load *loads, unsigned int n)
 {
 	uint64_t po = 0;
 	unsigned int i;
 
-	for (i = 0; i < ec->nr_loads; i++) {
-		const struct elf_load *l = &ec->loads[i];
-
-		if (l->vaddr && l->vaddr < X86_64_START_KERNEL_MAP)
-			po = l->vaddr - l->paddr;
-	}
+	for (i = 0; i < n; i++)
+		if (loads[i].vaddr && loads[i].vaddr < X86_64_START_KERNEL_MAP)
+			po = loads[i].vaddr - loads[i].paddr;
 	return po;
 }
 
@@ -126,8 +123,23 @@ static int check_layout(struct x86_64_xlat *x, const struct kernel_info *ki)
 	return 0;
 }
 
+/*
+ * mem_section lives in the direct map, so its virtual address minus the
+ * physical one the page tables give is the direct map's base.
+ */
+static uint64_t page_offset_from_tables(struct x86_64_xlat *x, const struct kernel_info *ki)
+{
+	uint64_t paddr;
+
+	if (walk(x, ki->sym_mem_section, &paddr) < 0)
+		return 0;
+	x->cached_size = 0;
+	return ki->sym_mem_section - paddr;
+}
+
 int x86_64_xlat_init(struct x86_64_xlat *x, const struct physmem *pm,
-		     const struct kernel_info *ki, const struct elfcore *ec)
+		     const struct kernel_info *ki, const struct elf_load *loads,
+		     unsigned int nr_loads)
 {
 	memset(x, 0, sizeof(*x));
 	x->pm = pm;
@@ -135,15 +147,16 @@ int x86_64_xlat_init(struct x86_64_xlat *x, const struct physmem *pm,
 	x->phys_base = ki->phys_base;
 	x->entry_mask = PTE_ADDR_MASK;
 	x->direct_map_size = 1ULL << ki->max_physmem_bits;
-	x->page_offset = ec ? page_offset_from_loads(ec) : 0;
-	if (!x->page_offset)
-		x->page_offset = ki->pgtable_l5 ? X86_64_PAGE_OFFSET_L5 : X86_64_PAGE_OFFSET_L4;
-
 	if (ki->sym_init_top_pgt - X86_64_START_KERNEL_MAP >= X86_64_KERNEL_IMAGE_SIZE) {
 		pr_err("VMCOREINFO init_top_pgt %#llx is not a kernel image address\n",
 		       (unsigned long long)ki->sym_init_top_pgt);
 		return -1;
 	}
 	x->pgd_paddr = ki->sym_init_top_pgt - X86_64_START_KERNEL_MAP + x->phys_base;
+	x->page_offset = page_offset_from_loads(loads, nr_loads);
+	if (!x->page_offset)
+		x->page_offset = page_offset_from_tables(x, ki);
+	if (!x->page_offset)
+		x->page_offset = ki->pgtable_l5 ? X86_64_PAGE_OFFSET_L5 : X86_64_PAGE_OFFSET_L4;
 	return check_layout(x, ki);
 }

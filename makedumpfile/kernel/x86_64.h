@@ -13,7 +13,7 @@
 #define X86_64_PAGE_OFFSET_L5 0xff11000000000000ULL
 
 struct kernel_info;
-struct elfcore;
+struct elf_load;
 
 /*
  * Kernel virtual to physical translation for x86_64, 4- or 5-level
@@ -36,8 +36,14 @@ struct x86_64_xlat {
 	uint64_t cached_size;
 };
 
+/*
+ * @loads: the input's memory ranges; a range with a direct-map virtual
+ * address gives the (KASLR'd) direct map base. Without one, the base is
+ * found by walking the page tables for mem_section.
+ */
 int x86_64_xlat_init(struct x86_64_xlat *x, const struct physmem *pm,
-		     const struct kernel_info *ki, const struct elfcore *ec);
+		     const struct kernel_info *ki, const struct elf_load *loads,
+		     unsigned int nr_loads);
 
 /* 0 and *paddr set, or -1 when @vaddr is not mapped (nothing printed). */
 int x86_64_vtop(struct x86_64_xlat *x, uint64_t vaddr, uint64_t *paddr);

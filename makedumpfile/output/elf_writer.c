@@ -4,16 +4,18 @@
 
 #include "filter/bitmap.h"
 #include "input/elfcore.h"
+#include "input/physmem.h"
 #include "output/elf_writer.h"
-#include "util/fileio.h"
+#include "output/sink.h"
+#include "util/progress.h"
 #include "util/log.h"
 
 #define WBUF_SIZE (1u << 20)
 
-int elf_writer_init(struct elf_writer *w, struct elfcore *in, bool counting)
+int elf_writer_init(struct elf_writer *w, const struct physmem *pm, bool counting)
 {
 	memset(w, 0, sizeof(*w));
-	w->in = in;
+	w->pm = pm;
 	w->counting = counting;
 	w->page_size = 4096;
 	if (!counting) {
@@ -34,8 +36,7 @@ void elf_writer_free(struct elf_writer *w)
 
 static int flush(struct elf_writer *w)
 {
-	if (w->buf_len &&
-	    out_file_pwrite(w->out, w->buf, w->buf_len, w->buf_off) < 0)
+	if (w->buf_len && sink_write(w->out, w->buf, w->buf_len, w->buf_off) < 0)
 		return -1;
 	w->buf_off += w->buf_len;
 	w->buf_len = 0;
@@ -53,74 +54,84 @@ static int put(struct elf_writer *w, uint64_t off, const void *data, size_t len)
 	if (w->buf_len + len > WBUF_SIZE && flush(w) < 0)
 		return -1;
 	if (len >= WBUF_SIZE)
-		return out_file_pwrite(w->out, data, len, off) < 0 ? -1 : (w->buf_off += len, 0);
+		return sink_write(w->out, data, len, off) < 0 ? -1 : (w->buf_off += len, 0);
 	memcpy(w->buf + w->buf_len, data, len);
 	w->buf_len += len;
 	return 0;
 }
 
-/* Copy input bytes at physical @paddr to the output at @off. */
+/* Copy input bytes at physical @paddr (within one page) to the output at @off. */
 static int copy_phys(struct elf_writer *w, uint64_t off, uint64_t paddr, size_t len)
 {
-	const struct elf_load *l = w->load;
-	uint64_t src = l->offset + (paddr - l->paddr);
+	const void *src = physmem_ptr(w->pm, paddr, len);
 
-	if (w->in->map)
-		return put(w, off, w->in->map + src, len);
+	if (src)
+		return put(w, off, src, len);
 	if (w->buf_len + len > WBUF_SIZE || off != w->buf_off + w->buf_len) {
 		if (flush(w) < 0)
 			return -1;
 		w->buf_off = off;
 	}
-	if (elfcore_read_file(w->in, src, w->buf + w->buf_len, len) < 0)
+	if (physmem_read(w->pm, paddr, w->buf + w->buf_len, len) < 0)
 		return -1;
 	w->buf_len += len;
 	return 0;
 }
 
-int elf_writer_begin(struct elf_writer *w, struct out_file *out, unsigned int nr_segments)
+/* The ELF header /proc/vmcore has, with our program header count. */
+static void fill_ehdr(Elf64_Ehdr *eh, uint64_t phnum)
 {
-	struct elfcore *in = w->in;
-	Elf64_Ehdr eh = in->ehdr;
-	Elf64_Phdr note = in->note_phdr;
+	memset(eh, 0, sizeof(*eh));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(Elf64_Phdr);
+	eh->e_phnum = phnum >= PN_XNUM ? PN_XNUM : (Elf64_Half)phnum;
+}
+
+int elf_writer_begin(struct elf_writer *w, const struct output_sink *out,
+		     const void *notes, size_t notes_size, unsigned int nr_segments)
+{
 	uint64_t phnum = (uint64_t)nr_segments + 1;
-	uint64_t note_off;
+	Elf64_Phdr note = { .p_type = PT_NOTE, .p_filesz = notes_size,
+			    .p_memsz = notes_size };
+	Elf64_Ehdr eh;
 
 	w->out = out;
-	eh.e_phoff = sizeof(eh);
-	eh.e_shoff = 0;
-	eh.e_shnum = 0;
-	eh.e_shentsize = 0;
-	eh.e_shstrndx = SHN_UNDEF;
-	note_off = sizeof(eh) + phnum * sizeof(Elf64_Phdr);
+	fill_ehdr(&eh, phnum);
+	note.p_offset = sizeof(eh) + phnum * sizeof(Elf64_Phdr);
 	if (phnum >= PN_XNUM) {
 		/* Too many headers for e_phnum: the count goes in section 0. */
 		Elf64_Shdr sh = { .sh_type = SHT_NULL, .sh_size = 1,
 				  .sh_info = (Elf64_Word)phnum };
 
-		eh.e_phnum = PN_XNUM;
-		eh.e_shoff = note_off;
+		eh.e_shoff = note.p_offset;
 		eh.e_shnum = 1;
 		eh.e_shentsize = sizeof(sh);
-		if (out_file_pwrite(out, &sh, sizeof(sh), note_off) < 0)
+		if (sink_write(out, &sh, sizeof(sh), note.p_offset) < 0)
 			return -1;
-		note_off += sizeof(sh);
-	} else {
-		eh.e_phnum = (Elf64_Half)phnum;
+		note.p_offset += sizeof(sh);
 	}
-	note.p_type = PT_NOTE;
-	note.p_offset = note_off;
-	note.p_filesz = in->notes_size;
-	note.p_memsz = in->notes_size;
-
-	if (out_file_pwrite(out, &eh, sizeof(eh), 0) < 0 ||
-	    out_file_pwrite(out, &note, sizeof(note), sizeof(eh)) < 0 ||
-	    out_file_pwrite(out, in->notes, in->notes_size, note_off) < 0)
+	if (sink_write(out, &eh, sizeof(eh), 0) < 0 ||
+	    sink_write(out, &note, sizeof(note), sizeof(eh)) < 0 ||
+	    sink_write(out, notes, notes_size, note.p_offset) < 0)
 		return -1;
 	w->phdr_off = sizeof(eh) + sizeof(note);
-	w->data_end = note_off + in->notes_size;
+	w->data_end = note.p_offset + notes_size;
 	w->buf_off = w->data_end;
 	return 0;
+}
+
+uint64_t elf_writer_bytes(const struct elf_writer *w)
+{
+	/* makedumpfile reserves the header area with zeros, then writes it. */
+	return w->data_end + ((uint64_t)w->nr_segments + 1) * sizeof(Elf64_Phdr);
 }
 
 void elf_load_pfn_range(const struct elf_load *l, unsigned int page_size,
@@ -164,8 +175,7 @@ static int emit_segment(struct elf_writer *w, bool last)
 	w->seg.p_filesz = w->filesz;
 	/* A segment without data has no meaningful offset, except the last. */
 	w->seg.p_offset = (w->filesz || last) ? w->data_end : 0;
-	if (!w->counting &&
-	    out_file_pwrite(w->out, &w->seg, sizeof(w->seg), w->phdr_off) < 0)
+	if (!w->counting && sink_write(w->out, &w->seg, sizeof(w->seg), w->phdr_off) < 0)
 		return -1;
 	w->phdr_off += sizeof(w->seg);
 	w->data_end += w->filesz;
@@ -209,6 +219,7 @@ int elf_writer_window(struct elf_writer *w, const struct bitmap *bm)
 					w->frac_tail : w->page_size;
 
 		w->next_pfn = pfn + 1;
+		progress_update(w->progress, ++w->pages_seen);
 		if (!bitmap_test(bm, pfn)) {
 			w->excluded_run++;
 			w->memsz += size;

@@ -4,12 +4,14 @@
 
 #include <elf.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct bitmap;
-struct elfcore;
 struct elf_load;
-struct out_file;
+struct output_sink;
+struct physmem;
+struct progress;
 
 /*
  * ELF dump writer with makedumpfile's segment layout: each input PT_LOAD
@@ -23,8 +25,8 @@ struct out_file;
  */
 struct elf_writer {
 	bool counting;
-	struct elfcore *in;
-	struct out_file *out;
+	const struct physmem *pm;
+	const struct output_sink *out;
 	unsigned int page_size;
 
 	unsigned int nr_segments;	/* counted, or written so far */
@@ -45,6 +47,9 @@ struct elf_writer {
 	uint64_t filesz;
 	uint64_t excluded_run;
 
+	struct progress *progress;	/* optional, advanced by pages consumed */
+	uint64_t pages_seen;
+
 	uint8_t *buf;			/* write-combining buffer */
 	uint64_t buf_off;
 	size_t buf_len;
@@ -52,11 +57,15 @@ struct elf_writer {
 
 #define ELF_SPLIT_PAGES 256
 
-int elf_writer_init(struct elf_writer *w, struct elfcore *in, bool counting);
+int elf_writer_init(struct elf_writer *w, const struct physmem *pm, bool counting);
 void elf_writer_free(struct elf_writer *w);
 
 /* Writing pass: the ELF header, the PT_NOTE and its notes. */
-int elf_writer_begin(struct elf_writer *w, struct out_file *out, unsigned int nr_segments);
+int elf_writer_begin(struct elf_writer *w, const struct output_sink *out,
+		     const void *notes, size_t notes_size, unsigned int nr_segments);
+
+/* Bytes written, as makedumpfile counts them (its header area twice). */
+uint64_t elf_writer_bytes(const struct elf_writer *w);
 
 /* Page frames of @l that the writer will walk: [*start, *end). */
 void elf_load_pfn_range(const struct elf_load *l, unsigned int page_size,

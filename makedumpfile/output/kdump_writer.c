@@ -15,13 +15,14 @@
 #include "filter/classify.h"
 #include "input/physmem.h"
 #include "output/kdump_writer.h"
+#include "util/progress.h"
 #include "output/sink.h"
 #include "util/log.h"
 
 #define BITMAP_STREAM_SIZE (256u << 10)
 #define DESC_STREAM_SIZE (1u << 20)
 #define DATA_STREAM_SIZE (4u << 20)
-#define BATCH_PAGES 1024
+#define BATCH_PAGES 512
 
 static int stream_init(struct kdump_stream *s, size_t cap, uint64_t off)
 {
@@ -208,14 +209,17 @@ static int write_headers(struct kdump_writer *w)
 static int alloc_buffers(struct kdump_writer *w)
 {
 	uint64_t bitmap_off = (1 + (uint64_t)w->dh.sub_hdr_size) * w->p.page_size;
+	unsigned int i;
 
 	if (stream_init(&w->bitmap1, BITMAP_STREAM_SIZE, bitmap_off) < 0 ||
 	    stream_init(&w->bitmap2, BITMAP_STREAM_SIZE, bitmap_off + w->bitmap_half) < 0 ||
 	    stream_init(&w->descs, DESC_STREAM_SIZE, w->desc_off) < 0 ||
-	    stream_init(&w->data, DATA_STREAM_SIZE, w->data_off) < 0 ||
-	    page_batch_alloc(&w->batch[0], BATCH_PAGES, w->p.page_size) < 0 ||
-	    page_batch_alloc(&w->batch[1], BATCH_PAGES, w->p.page_size) < 0)
+	    stream_init(&w->data, DATA_STREAM_SIZE, w->data_off) < 0)
 		return -1;
+	/* Without workers one batch at a time is all there is. */
+	for (i = 0; i < (w->p.threads ? PAGE_POOL_QUEUE : 1); i++)
+		if (page_batch_alloc(&w->batch[i], BATCH_PAGES, w->p.page_size) < 0)
+			return -1;
 	return 0;
 }
 
@@ -323,35 +327,41 @@ static int emit_batch(struct kdump_writer *w, unsigned int i)
 	return 0;
 }
 
+static unsigned int nr_batches(const struct kdump_writer *w)
+{
+	return w->p.threads ? PAGE_POOL_QUEUE : 1;
+}
+
 /*
- * Hand the full batch to the workers and write the older one while they
- * work, so reading, compressing and writing overlap.
+ * Hand the full batch to the workers and move on to the next one of the
+ * ring, writing it out first if it is still in flight (it is the oldest),
+ * so reading, compressing and writing overlap.
  */
 static int rotate_batches(struct kdump_writer *w)
 {
-	unsigned int other = w->cur ^ 1;
-
 	page_pool_submit(&w->pool, &w->batch[w->cur]);
 	w->in_flight[w->cur] = true;
-	if (w->in_flight[other] && emit_batch(w, other) < 0)
+	w->cur = (w->cur + 1) % nr_batches(w);
+	if (w->in_flight[w->cur] && emit_batch(w, w->cur) < 0)
 		return -1;
-	w->cur = other;
 	return 0;
 }
 
-/* Write out everything queued, oldest first. */
+/* Write out everything queued, oldest first: the ring from cur + 1 to cur. */
 static int drain_batches(struct kdump_writer *w)
 {
-	unsigned int cur = w->cur, other = cur ^ 1;
+	unsigned int n = nr_batches(w), k;
 
-	if (w->batch[cur].nr) {
-		page_pool_submit(&w->pool, &w->batch[cur]);
-		w->in_flight[cur] = true;
+	if (w->batch[w->cur].nr) {
+		page_pool_submit(&w->pool, &w->batch[w->cur]);
+		w->in_flight[w->cur] = true;
 	}
-	if (w->in_flight[other] && emit_batch(w, other) < 0)
-		return -1;
-	if (w->in_flight[cur] && emit_batch(w, cur) < 0)
-		return -1;
+	for (k = 1; k <= n; k++) {
+		unsigned int i = (w->cur + k) % n;
+
+		if (w->in_flight[i] && emit_batch(w, i) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -387,6 +397,7 @@ static int write_run(struct kdump_writer *w, uint64_t pfn, uint64_t end)
 			return -1;
 		if (queue_pages(w, &pfn, end) < 0)
 			return -1;
+		progress_update(w->p.progress, pfn);
 	}
 	return 0;
 }
@@ -479,10 +490,12 @@ int kdump_writer_finish(struct kdump_writer *w, uint64_t *write_bytes)
 
 void kdump_writer_free(struct kdump_writer *w)
 {
+	unsigned int i;
+
 	if (w->ready)
 		page_pool_free(&w->pool);
-	page_batch_free(&w->batch[0]);
-	page_batch_free(&w->batch[1]);
+	for (i = 0; i < PAGE_POOL_QUEUE; i++)
+		page_batch_free(&w->batch[i]);
 	stream_free(&w->bitmap1);
 	stream_free(&w->bitmap2);
 	stream_free(&w->descs);

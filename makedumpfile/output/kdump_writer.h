@@ -14,6 +14,7 @@ struct bitmap;
 struct output_sink;
 struct page_counts;
 struct physmem;
+struct progress;
 
 /* What the caller knows of the dump; see output/kdump_format.h for the layout. */
 struct kdump_params {
@@ -49,6 +50,7 @@ struct kdump_params {
 	 * ceil(max_mapnr / 8) bytes of each.
 	 */
 	bool cyclic;
+	struct progress *progress;	/* optional, advanced by pfn */
 };
 
 #define KDUMP_MAX_THREADS 128
@@ -75,9 +77,13 @@ struct kdump_writer {
 	struct kdump_stream data;
 	struct kdump_page_desc zero_desc;
 
+	/*
+	 * A ring of batches: one being filled, the others with the workers,
+	 * so a worker that the scheduler holds back stalls nobody for long.
+	 */
 	struct page_pool pool;
-	struct page_batch batch[2];
-	bool in_flight[2];
+	struct page_batch batch[PAGE_POOL_QUEUE];
+	bool in_flight[PAGE_POOL_QUEUE];
 	unsigned int cur;		/* the batch being filled */
 
 	uint64_t next_pfn;		/* where the next window must start */

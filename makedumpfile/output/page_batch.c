@@ -3,8 +3,9 @@
  * Parallel page compression. The writer thread fills a batch with page
  * pointers and queues it; workers take a few jobs at a time, so a slow
  * page does not hold the others up; the writer waits for the batch and
- * writes the results in job order. Two batches can be in flight, so the
- * writer fills (and writes) one while the workers compress the other.
+ * writes the results in job order. Up to PAGE_POOL_QUEUE batches can be
+ * in flight, so the writer fills (and writes) one while the workers
+ * compress the others.
  */
 #include <stdlib.h>
 #include <string.h>

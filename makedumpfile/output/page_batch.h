@@ -40,7 +40,7 @@ struct page_batch {
 	bool queued;
 };
 
-#define PAGE_POOL_QUEUE 2
+#define PAGE_POOL_QUEUE 4
 
 struct page_pool;
 

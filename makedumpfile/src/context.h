@@ -7,25 +7,25 @@
 
 #include "filter/bitmap.h"
 #include "filter/classify.h"
-#include "input/elfcore.h"
-#include "input/physmem.h"
 #include "kernel/sparsemem.h"
 #include "kernel/vmcoreinfo.h"
 #include "kernel/x86_64.h"
 #include "output/report.h"
+#include "src/input.h"
 #include "src/options.h"
+#include "util/progress.h"
 
 /* Everything one run of the filter knows; no globals. */
 struct dump_ctx {
 	const struct options *opt;
-	struct elfcore in;
-	struct physmem pm;
+	struct dump_input in;
 	struct vmcoreinfo vmci;
 	struct kernel_info ki;
 	struct x86_64_xlat xlat;
 	struct memmap mm;
 	struct classifier cls;
-	struct bitmap bm;
+	struct bitmap bm;	/* pages to dump, in the current window */
+	struct bitmap present;	/* pages the input holds (kdump's 1st bitmap) */
 
 	uint64_t max_mapnr;
 
@@ -41,6 +41,7 @@ struct dump_ctx {
 	bool bitmap_cached;
 	uint64_t nr_dumpable;	/* pages kept after the counting pass */
 
+	struct progress progress;
 	struct dump_report report;
 };
 

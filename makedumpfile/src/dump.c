@@ -1,28 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * One run of the filter: open the vmcore, learn the kernel's layout, then
- * walk the dump in windows of pfns, classifying and writing each window.
+ * One run of the filter: open the input, learn the kernel's layout, count
+ * what each dump level keeps, then write the chosen format window by
+ * window.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel/printk.h"
 #include "output/elf_writer.h"
+#include "output/flatten.h"
+#include "output/kdump_writer.h"
+#include "output/sink.h"
 #include "src/dump.h"
 #include "util/fileio.h"
 #include "util/log.h"
 
-static uint64_t max_pfn_of_loads(const struct elfcore *in, unsigned int page_size)
-{
-	uint64_t end = 0;
-	unsigned int i;
-
-	for (i = 0; i < in->nr_loads; i++)
-		if (in->loads[i].paddr + in->loads[i].memsz > end)
-			end = in->loads[i].paddr + in->loads[i].memsz;
-	return (end + page_size - 1) / page_size;
-}
+/* makedumpfile keeps both bitmaps in at most 4 MiB before it goes cyclic. */
+#define MDF_ONE_CYCLE_BITMAP_BYTES (4ULL << 20)
 
 static uint64_t mem_available_bytes(void)
 {
@@ -42,7 +39,7 @@ static uint64_t mem_available_bytes(void)
 /*
  * Window size in pfns. The user's --cyclic-buffer bounds memory; by
  * default the whole machine fits in one window unless that would take
- * more than 40% of available memory (makedumpfile's rule of thumb).
+ * more than 40% of available memory.
  */
 static uint64_t choose_window(const struct dump_ctx *d)
 {
@@ -67,16 +64,18 @@ static int open_kernel(struct dump_ctx *d, const struct options *o)
 	d->opt = o;
 	if (o->no_mmap)
 		setenv("MDF_NO_MMAP", "1", 1);
-	if (elfcore_open(&d->in, o->vmcore) < 0)
+	if (dump_input_open(&d->in, o->vmcore) < 0)
 		return -1;
 	if (vmcoreinfo_parse(&d->vmci, d->in.vmcoreinfo, d->in.vmcoreinfo_size) < 0 ||
 	    kernel_info_init(&d->ki, &d->vmci) < 0)
 		goto err;
-	pr_debug("kernel %s, %u-level paging, phys_base %#llx\n", d->ki.osrelease,
-		 d->ki.pgtable_l5 ? 5 : 4, (unsigned long long)d->ki.phys_base);
-	elfcore_physmem(&d->in, &d->pm);
-	if (x86_64_xlat_init(&d->xlat, &d->pm, &d->ki, &d->in) < 0)
+	if (x86_64_xlat_init(&d->xlat, &d->in.pm, &d->ki, d->in.loads, d->in.nr_loads) < 0)
 		goto err;
+	dump_input_set_direct_map(&d->in, d->xlat.page_offset);
+	pr_debug("kernel %s, %u-level paging, phys_base %#llx, direct map at %#llx\n",
+		 d->ki.osrelease, d->ki.pgtable_l5 ? 5 : 4,
+		 (unsigned long long)d->ki.phys_base,
+		 (unsigned long long)d->xlat.page_offset);
 	return 0;
 err:
 	dump_close(d);
@@ -87,13 +86,13 @@ int dump_open(struct dump_ctx *d, const struct options *o)
 {
 	if (open_kernel(d, o) < 0)
 		return -1;
-	d->max_mapnr = max_pfn_of_loads(&d->in, d->ki.page_size);
+	d->max_mapnr = d->in.max_pfn;
 	if (memmap_init(&d->mm, &d->ki, &d->xlat, d->max_mapnr) < 0)
 		goto err;
 	/* A "mem=" kernel dumps more than it manages: trust its mem_map. */
-	if (d->mm.max_pfn && d->mm.max_pfn < d->max_mapnr)
+	if (!d->in.is_kdump && d->mm.max_pfn && d->mm.max_pfn < d->max_mapnr)
 		d->max_mapnr = d->mm.max_pfn;
-	if (classifier_init(&d->cls, &d->ki, &d->xlat, &d->mm, &d->pm, o->dump_level) < 0)
+	if (classifier_init(&d->cls, &d->ki, &d->xlat, &d->mm, &d->in.pm, o->dump_level) < 0)
 		goto err;
 	d->window_pfns = choose_window(d);
 	d->nr_windows = (d->max_mapnr + d->window_pfns - 1) / d->window_pfns;
@@ -102,7 +101,8 @@ int dump_open(struct dump_ctx *d, const struct options *o)
 		pr_err("out of memory\n");
 		goto err;
 	}
-	if (bitmap_alloc(&d->bm, d->window_pfns) < 0)
+	if (bitmap_alloc(&d->bm, d->window_pfns) < 0 ||
+	    bitmap_alloc(&d->present, d->window_pfns) < 0)
 		goto err;
 	return 0;
 err:
@@ -115,71 +115,30 @@ void dump_close(struct dump_ctx *d)
 	free(d->carry_in);
 	d->carry_in = NULL;
 	bitmap_free(&d->bm);
+	bitmap_free(&d->present);
 	classifier_free(&d->cls);
 	memmap_free(&d->mm);
 	vmcoreinfo_free(&d->vmci);
-	elfcore_close(&d->in);
+	dump_input_close(&d->in);
 }
 
-/* The pfns a PT_LOAD holds whole, up to max_mapnr. */
-static void load_pfns(const struct dump_ctx *d, const struct elf_load *l,
-		      uint64_t *start, uint64_t *end)
+static void window_range(const struct dump_ctx *d, uint64_t k, uint64_t *start, uint64_t *end)
 {
-	unsigned int ps = d->ki.page_size;
-
-	*start = l->paddr / ps;
-	*end = (l->paddr + l->memsz) / ps;
+	*start = k * d->window_pfns;
+	*end = *start + d->window_pfns;
 	if (*end > d->max_mapnr)
 		*end = d->max_mapnr;
-}
-
-static void mark_present(struct dump_ctx *d, struct bitmap *bm)
-{
-	unsigned int i;
-
-	for (i = 0; i < d->in.nr_loads; i++) {
-		uint64_t start, end;
-
-		load_pfns(d, &d->in.loads[i], &start, &end);
-		bitmap_set_range(bm, start, end);
-	}
-}
-
-/*
- * Pages that no PT_LOAD holds, as makedumpfile 1.7.2 counts them: a page
- * two PT_LOADs hold (the kernel text is also in the direct map) counts
- * twice, and a segment ending mid-page (0x9fc00, below 640 KiB) holds
- * that page, although neither tool dumps it.
- */
-static uint64_t count_memory_hole(const struct dump_ctx *d)
-{
-	uint64_t held = 0;
-	unsigned int i;
-
-	for (i = 0; i < d->in.nr_loads; i++) {
-		const struct elf_load *l = &d->in.loads[i];
-		uint64_t start, end;
-
-		load_pfns(d, l, &start, &end);
-		if ((l->paddr + l->memsz) % d->ki.page_size)
-			end++;
-		if (start < end)
-			held += end - start;
-	}
-	return held > d->max_mapnr ? 0 : d->max_mapnr - held;
 }
 
 /* Classify window @k into d->bm; zero pages too when @zero_scan. */
 static int classify_window_nr(struct dump_ctx *d, uint64_t k, bool zero_scan,
 			      struct page_counts *cnt)
 {
-	uint64_t start = k * d->window_pfns;
-	uint64_t end = start + d->window_pfns;
+	uint64_t start, end;
 
-	if (end > d->max_mapnr)
-		end = d->max_mapnr;
+	window_range(d, k, &start, &end);
 	bitmap_reset(&d->bm, start, end);
-	mark_present(d, &d->bm);
+	dump_input_mark_present(&d->in, &d->bm, d->max_mapnr);
 	classifier_set_carry(&d->cls, &d->carry_in[k]);
 	if (classify_window(&d->cls, &d->bm, cnt) < 0)
 		return -1;
@@ -193,8 +152,24 @@ static int classify_window_nr(struct dump_ctx *d, uint64_t k, bool zero_scan,
  * The counting pass: every pfn is classified once, whatever the window
  * size, so the report never depends on --cyclic-buffer. Zero pages are
  * found here for ELF output, whose headers need the final bitmap; the
- * kdump writer finds them as it copies.
+ * kdump writer finds them as it copies, as makedumpfile does.
  */
+/*
+ * makedumpfile 1.7.2 works in one pass when both bitmaps fit in 4 MiB and
+ * no --cyclic-buffer is given. Some of its kdump-format figures (the
+ * partial page, the bytes it writes) differ between its two modes.
+ */
+static bool reference_is_cyclic(const struct dump_ctx *d)
+{
+	return d->opt->cyclic_buffer_kib ||
+	       d->max_mapnr * 2 / 8 > MDF_ONE_CYCLE_BITMAP_BYTES;
+}
+
+static bool held_counts_partial_page(const struct dump_ctx *d)
+{
+	return d->opt->format == OUTPUT_ELF || !reference_is_cyclic(d);
+}
+
 static int count_pass(struct dump_ctx *d, bool zero_scan)
 {
 	struct classifier_carry carry = { 0 };
@@ -210,7 +185,8 @@ static int count_pass(struct dump_ctx *d, bool zero_scan)
 		d->nr_dumpable += bitmap_count(&d->bm, d->bm.start, d->bm.end);
 	}
 	d->bitmap_cached = d->nr_windows == 1;
-	d->report.memhole = count_memory_hole(d);
+	d->report.memhole = dump_input_memory_hole(&d->in, d->max_mapnr,
+						   held_counts_partial_page(d));
 	return 0;
 }
 
@@ -224,7 +200,7 @@ static int window_bitmap(struct dump_ctx *d, uint64_t k, bool zero_scan)
 	return classify_window_nr(d, k, zero_scan, &scratch);
 }
 
-/* One pass of the ELF writer over every PT_LOAD, window by window. */
+/* One pass of the ELF writer over every memory range, window by window. */
 static int elf_pass(struct dump_ctx *d, struct elf_writer *w)
 {
 	unsigned int i;
@@ -250,24 +226,40 @@ static int elf_pass(struct dump_ctx *d, struct elf_writer *w)
 	return elf_writer_finish(w);
 }
 
-static int write_elf(struct dump_ctx *d, struct out_file *out)
+static uint64_t pages_in_loads(const struct dump_ctx *d)
+{
+	uint64_t n = 0, start, end;
+	unsigned int i;
+
+	for (i = 0; i < d->in.nr_loads; i++) {
+		elf_load_pfn_range(&d->in.loads[i], d->ki.page_size, &start, &end);
+		n += end - start;
+	}
+	return n;
+}
+
+static int write_elf(struct dump_ctx *d, const struct output_sink *out)
 {
 	struct elf_writer w;
 	unsigned int nr_segments;
 
 	if (count_pass(d, true) < 0)
 		return -1;
-	if (elf_writer_init(&w, &d->in, true) < 0)
+	if (elf_writer_init(&w, &d->in.pm, true) < 0)
 		return -1;
 	if (elf_pass(d, &w) < 0)
 		goto err;
 	nr_segments = w.nr_segments;
 	elf_writer_free(&w);
 
-	if (elf_writer_init(&w, &d->in, false) < 0)
+	if (elf_writer_init(&w, &d->in.pm, false) < 0)
 		return -1;
-	if (elf_writer_begin(&w, out, nr_segments) < 0 || elf_pass(d, &w) < 0)
+	progress_start(&d->progress, "Copying data", pages_in_loads(d));
+	w.progress = &d->progress;
+	if (elf_writer_begin(&w, out, d->in.notes, d->in.notes_size, nr_segments) < 0 ||
+	    elf_pass(d, &w) < 0)
 		goto err;
+	progress_finish(&d->progress);
 	if (w.nr_segments != nr_segments) {
 		pr_err("internal error: %u segments counted, %u written\n",
 		       nr_segments, w.nr_segments);
@@ -275,7 +267,7 @@ static int write_elf(struct dump_ctx *d, struct out_file *out)
 	}
 	d->report.elf = true;
 	d->report.elf_dropped = w.pages_dropped;
-	d->report.write_bytes = w.data_end;
+	d->report.write_bytes = elf_writer_bytes(&w);
 	elf_writer_free(&w);
 	return 0;
 err:
@@ -283,18 +275,115 @@ err:
 	return -1;
 }
 
+/* The dumped kernel's utsname, for the kdump header; zeros if unreadable. */
+static void read_utsname(struct dump_ctx *d, struct kdump_utsname *uts)
+{
+	uint64_t addr;
+	long long off;
+
+	memset(uts, 0, sizeof(*uts));
+	if (!vmcoreinfo_get_hex(&d->vmci, "SYMBOL(init_uts_ns)", &addr) ||
+	    !vmcoreinfo_get_long(&d->vmci, "OFFSET(uts_namespace.name)", &off))
+		return;
+	if (x86_64_vtop(&d->xlat, addr + (uint64_t)off, &addr) < 0 ||
+	    physmem_read(&d->in.pm, addr, uts, sizeof(*uts)) < 0)
+		memset(uts, 0, sizeof(*uts));
+}
+
+static void kdump_params_fill(struct dump_ctx *d, const struct output_sink *out,
+			      struct kdump_params *p)
+{
+	long long crashtime = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->out = out;
+	p->pm = &d->in.pm;
+	p->compression = d->opt->compression;
+	p->page_size = d->ki.page_size;
+	p->max_mapnr = d->max_mapnr;
+	p->dump_level = d->opt->dump_level;
+	p->phys_base = d->ki.phys_base;
+	read_utsname(d, &p->utsname);
+	vmcoreinfo_get_long(&d->vmci, "CRASHTIME", &crashtime);
+	p->crash_time = crashtime;
+	p->nr_cpus = d->in.nr_cpus;
+	p->notes = d->in.notes;
+	p->notes_size = d->in.notes_size;
+	p->vmcoreinfo_offset = (size_t)((const uint8_t *)d->in.vmcoreinfo - d->in.notes);
+	p->vmcoreinfo_size = d->in.vmcoreinfo_size;
+	/* A refiltered input's VMCOREINFO may not be inside its notes. */
+	if ((const uint8_t *)d->in.vmcoreinfo < d->in.notes ||
+	    p->vmcoreinfo_offset + p->vmcoreinfo_size > d->in.notes_size)
+		p->vmcoreinfo_size = 0;
+	p->nr_dumpable = d->nr_dumpable;
+	p->threads = d->opt->threads;
+	p->cyclic = reference_is_cyclic(d);
+	p->progress = &d->progress;
+}
+
+static int write_kdump(struct dump_ctx *d, const struct output_sink *out)
+{
+	struct kdump_writer w;
+	struct kdump_params p;
+	uint64_t k, start, end;
+	int ret = -1;
+
+	if (count_pass(d, false) < 0)
+		return -1;
+	kdump_params_fill(d, out, &p);
+	progress_start(&d->progress, "Copying data", d->max_mapnr);
+	if (kdump_writer_begin(&w, &p) < 0)
+		goto out;
+	for (k = 0; k < d->nr_windows; k++) {
+		if (window_bitmap(d, k, false) < 0)
+			goto out;
+		window_range(d, k, &start, &end);
+		bitmap_reset(&d->present, start, end);
+		dump_input_mark_held(&d->in, &d->present, d->max_mapnr,
+				     held_counts_partial_page(d));
+		if (kdump_writer_window(&w, &d->present, &d->bm, &d->report.counts) < 0)
+			goto out;
+	}
+	if (kdump_writer_finish(&w, &d->report.write_bytes) < 0)
+		goto out;
+	progress_finish(&d->progress);
+	ret = 0;
+out:
+	kdump_writer_free(&w);
+	return ret;
+}
+
+static int write_format(struct dump_ctx *d, const struct output_sink *sink)
+{
+	d->report.max_mapnr = d->max_mapnr;
+	if (d->opt->format == OUTPUT_ELF)
+		return write_elf(d, sink);
+	return write_kdump(d, sink);
+}
+
 int dump_write(struct dump_ctx *d)
 {
+	struct output_sink sink;
+	struct flat_writer fw;
 	struct out_file out;
 
-	if (d->opt->format != OUTPUT_ELF) {
-		pr_err("kdump-compressed output is not built yet: use -E for an ELF dump\n");
-		return -1;
+	if (d->opt->flatten) {
+		if (isatty(STDOUT_FILENO)) {
+			pr_err("-F writes the dump to standard output, which is a terminal: redirect or pipe it\n");
+			return -1;
+		}
+		if (flat_writer_begin(&fw, STDOUT_FILENO, "standard output") < 0)
+			return -1;
+		output_sink_flat(&sink, &fw);
+		/* A stream cut short has no end marker: -R rejects it. */
+		if (write_format(d, &sink) < 0)
+			return -1;
+		return flat_writer_end(&fw);
 	}
-	d->report.max_mapnr = d->max_mapnr;
 	if (out_file_create(&out, d->opt->dumpfile, d->opt->force) < 0)
 		return -1;
-	if (write_elf(d, &out) < 0) {
+	output_sink_file(&sink, &out);
+	if (write_format(d, &sink) < 0) {
 		out_file_abort(&out);
 		return -1;
 	}
@@ -329,20 +418,44 @@ out:
 	return ret;
 }
 
+/* -R: a flattened stream on stdin back into a dump file. */
+static int rebuild_flattened(const struct options *o)
+{
+	struct out_file out;
+
+	if (out_file_create(&out, o->dumpfile, o->force) < 0)
+		return -1;
+	if (flat_rebuild(STDIN_FILENO, "standard input", &out) < 0) {
+		out_file_abort(&out);
+		return -1;
+	}
+	if (out_file_finish(&out) < 0)
+		return -1;
+	pr_msg("The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n", o->dumpfile);
+	return 0;
+}
+
 int dump_main(const struct options *o)
 {
 	struct dump_ctx d;
 	int ret;
 
+	if (o->rebuild)
+		return rebuild_flattened(o);
 	if (o->dump_dmesg)
 		return write_dmesg(o);
+	if (o->format == OUTPUT_KDUMP && o->compression == COMPRESS_SNAPPY) {
+		pr_err("snappy compression (-p) is not built in: use -c, -l or -z\n");
+		return -1;
+	}
 	if (dump_open(&d, o) < 0)
 		return -1;
 	ret = dump_write(&d);
 	if (!ret) {
 		report_print(&d.report);
-		pr_msg("The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n",
-		       o->dumpfile);
+		if (o->dumpfile)
+			pr_msg("The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n",
+			       o->dumpfile);
 	}
 	dump_close(&d);
 	return ret;

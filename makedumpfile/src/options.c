@@ -17,6 +17,7 @@ enum long_only {
 	OPT_CHECK_PARAMS,
 	OPT_NON_CYCLIC,
 	OPT_DUMP_DMESG,
+	OPT_NUM_THREADS,
 };
 
 static const struct option long_opts[] = {
@@ -26,6 +27,7 @@ static const struct option long_opts[] = {
 	{ "non-cyclic", no_argument, NULL, OPT_NON_CYCLIC },
 	{ "check-params", no_argument, NULL, OPT_CHECK_PARAMS },
 	{ "dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG },
+	{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -38,12 +40,20 @@ void options_usage(FILE *out)
 		"  makedumpfile [-c|-l|-z|-p] [-d DL] [-f] VMCORE DUMPFILE\n"
 		"  makedumpfile -E [-d DL] [-f] VMCORE DUMPFILE\n"
 		"  makedumpfile --dump-dmesg [-f] VMCORE LOGFILE\n"
+		"  makedumpfile -F [-c|-l|-z|-E] [-d DL] VMCORE > FLATTENED\n"
+		"  makedumpfile -R DUMPFILE < FLATTENED\n"
 		"\n"
 		"Filter a kernel crash dump (/proc/vmcore or a copy of it) into a smaller dump.\n"
 		"\n"
 		"Output format:\n"
 		"  -E            write an ELF dump (crash, gdb and drgn read it)\n"
-		"  -c, -l, -z    kdump-compressed output with zlib, lzo or zstd\n"
+		"  (default)     kdump-compressed format (crash and libkdumpfile read it),\n"
+		"                pages stored uncompressed\n"
+		"  -c, -l, -z    kdump-compressed, pages compressed with zlib, lzo or zstd\n"
+		"  -F            write the flattened format to standard output, to carry a\n"
+		"                dump through a pipe: makedumpfile -F -l VMCORE | ssh host\n"
+		"                'makedumpfile -R DUMPFILE'\n"
+		"  -R            rebuild DUMPFILE from a flattened stream on standard input\n"
 		"\n"
 		"Filtering:\n"
 		"  -d DL         dump level 0-31: the sum of the page kinds to leave out\n"
@@ -62,11 +72,14 @@ void options_usage(FILE *out)
 		"                processed in windows of KIB*8192 pages so peak memory does\n"
 		"                not grow with the dumped machine's memory size\n"
 		"  --dump-dmesg  write the dumped kernel's log to LOGFILE instead of a dump\n"
+		"  --num-threads N  compress on N threads (the output does not depend on N)\n"
 		"  --non-mmap    read the input with pread instead of mmap\n"
 		"  --check-params  check the command line and exit\n"
 		"  -h, --help    this text;  -v, --version  the version\n"
 		"\n"
-		"Dump files are created with mode 0600.\n");
+		"VMCORE may also be a kdump-compressed dump, to filter it again at a higher\n"
+		"dump level or turn it into ELF. Dump files are created with mode 0600; a\n"
+		"dump that cannot be completed is removed.\n");
 }
 
 static int parse_uint(const char *s, const char *what, uint64_t max, uint64_t *val)
@@ -147,9 +160,56 @@ static int parse_one(struct options *o, int opt, bool *elf)
 	case OPT_DUMP_DMESG:
 		o->dump_dmesg = true;
 		return 0;
+	case OPT_NUM_THREADS:
+		if (parse_uint(optarg, "thread count", 128, &v) < 0)
+			return -1;
+		o->threads = (unsigned int)v;
+		return 0;
+	case 'F':
+		o->flatten = true;
+		return 0;
+	case 'R':
+		o->rebuild = true;
+		return 0;
 	default:
 		return -1;
 	}
+}
+
+/* -F writes to stdout and -R reads stdin, so each takes one file name. */
+static enum options_result check_operands(struct options *o, int n, char **files)
+{
+	if (o->flatten && o->rebuild) {
+		pr_err("-F and -R cannot be combined\n");
+		return OPTIONS_ERROR;
+	}
+	if (o->rebuild) {
+		if (n != 1) {
+			pr_err("-R takes one argument, the DUMPFILE to rebuild from standard input\n");
+			return OPTIONS_ERROR;
+		}
+		o->dumpfile = files[0];
+		return OPTIONS_RUN;
+	}
+	if (o->flatten && !o->dump_dmesg) {
+		if (n != 1) {
+			pr_err("-F takes one argument, the VMCORE; the dump goes to standard output\n");
+			return OPTIONS_ERROR;
+		}
+		o->vmcore = files[0];
+		return OPTIONS_RUN;
+	}
+	if (n != 2) {
+		pr_err("expected VMCORE and DUMPFILE arguments; see --help\n");
+		return OPTIONS_ERROR;
+	}
+	o->vmcore = files[0];
+	o->dumpfile = files[1];
+	if (!strcmp(o->vmcore, o->dumpfile)) {
+		pr_err("VMCORE and DUMPFILE are the same file\n");
+		return OPTIONS_ERROR;
+	}
+	return OPTIONS_RUN;
 }
 
 enum options_result options_parse(struct options *o, int argc, char **argv)
@@ -161,7 +221,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 	o->message_level = MDF_MSG_DEFAULT;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "d:EclpzfDhv", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:EclpzfFRDhv", long_opts, NULL)) != -1) {
 		if (opt == 'h') {
 			options_usage(stdout);
 			return OPTIONS_EXIT_OK;
@@ -183,15 +243,6 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 		return OPTIONS_ERROR;
 	}
 	o->format = elf ? OUTPUT_ELF : OUTPUT_KDUMP;
-	if (argc - optind != 2) {
-		pr_err("expected VMCORE and DUMPFILE arguments; see --help\n");
-		return OPTIONS_ERROR;
-	}
-	o->vmcore = argv[optind];
-	o->dumpfile = argv[optind + 1];
-	if (!strcmp(o->vmcore, o->dumpfile)) {
-		pr_err("VMCORE and DUMPFILE are the same file\n");
-		return OPTIONS_ERROR;
-	}
-	return OPTIONS_RUN;
+	return check_operands(o, argc - optind, argv + optind);
 }
+

@@ -23,8 +23,11 @@ struct options {
 	bool no_mmap;
 	bool check_params;
 	bool dump_dmesg;	/* --dump-dmesg: write the kernel log, not a dump */
-	const char *vmcore;
-	const char *dumpfile;
+	bool flatten;		/* -F: flattened format to standard output */
+	bool rebuild;		/* -R: rebuild DUMPFILE from a flattened stream on stdin */
+	unsigned int threads;	/* --num-threads */
+	const char *vmcore;	/* NULL with -R */
+	const char *dumpfile;	/* NULL with -F */
 };
 
 enum options_result {

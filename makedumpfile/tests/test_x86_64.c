@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "input/elfcore.h"
 #include "kernel/vmcoreinfo.h"
 #include "kernel/x86_64.h"
 #include "util/log.h"
@@ -109,7 +110,7 @@ static void check_translations(struct fixture *f)
 	struct x86_64_xlat x;
 	uint64_t pa;
 
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL), 0);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), 0);
 	assert_int_equal(x86_64_vtop(&x, vmemmap + 0x123, &pa), 0);
 	assert_int_equal(pa, 0x100123);
 	assert_int_equal(x86_64_vtop(&x, vmemmap + (2 << 20) + 0x1234f, &pa), 0);
@@ -153,7 +154,7 @@ static void reads_cross_pages(void **state)
 
 	build_tables(f, 4);
 	memset(f->mem.bytes + 0x100ff0, 0xab, 16);
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL), 0);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), 0);
 	assert_int_equal(x86_64_read(&x, vmemmap + 0xff0, buf, 16), 0);
 	assert_int_equal(buf[0], 0xab);
 	assert_int_equal(buf[15], 0xab);
@@ -166,25 +167,31 @@ static void wrong_layout_is_detected(void **state)
 	struct fixture *f = *state;
 	struct x86_64_xlat x;
 	uint64_t po = X86_64_PAGE_OFFSET_L4;
+	const struct elf_load ram = { .paddr = 0x100000, .vaddr = po + 0x100000,
+				      .memsz = 0x700000, .filesz = 0x700000 };
 
 	build_tables(f, 4);
 	/* mem_section in the direct map, but the tables do not map it. */
 	f->ki.sym_mem_section = po + 0x300000;
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL), -1);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), -1);
 
 	/* Mapped, by a 2 MiB page of the direct map: now consistent. */
 	put_entry(&f->mem, 0x1000, idx(po, 39), 0x7000 | P | RW);
 	put_entry(&f->mem, 0x7000, idx(po, 30), 0x8000 | P | RW);
 	put_entry(&f->mem, 0x8000, idx(po + 0x300000, 21), 0x200000 | P | RW | PSE);
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL), 0);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), 0);
 
-	/* Mapped somewhere else than the direct map says: inconsistent. */
+	/* Mapped elsewhere than the PT_LOADs' direct map says: inconsistent. */
 	put_entry(&f->mem, 0x8000, idx(po + 0x300000, 21), 0x400000 | P | RW | PSE);
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL), -1);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, &ram, 1), -1);
+
+	/* Without PT_LOADs the base comes from the tables: consistent again. */
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), 0);
+	assert_int_equal(x.page_offset, po - 0x200000);
 
 	/* A page table root outside the kernel image is rejected. */
 	f->ki.sym_init_top_pgt = 0x1000;
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL), -1);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), -1);
 }
 
 int main(void)

@@ -285,9 +285,27 @@ const struct elf_load *elfcore_find_load(struct elfcore *ec, uint64_t paddr)
 	return NULL;
 }
 
+/*
+ * Pages of a file mapping count as our memory while they are mapped. Drop
+ * the mapping's pages every so often so a pass over a large vmcore keeps
+ * a small footprint; the data stays in the page cache, and a pointer handed
+ * out earlier stays valid (it faults the page back in).
+ */
+#define TRIM_EVERY (8ULL << 20)
+
+static void trim_mapping(struct elfcore *ec, size_t len)
+{
+	ec->mapped_since_trim += len;
+	if (ec->mapped_since_trim < TRIM_EVERY)
+		return;
+	ec->mapped_since_trim = 0;
+	madvise((void *)ec->map, ec->size, MADV_DONTNEED);
+}
+
 int elfcore_read_file(struct elfcore *ec, uint64_t off, void *buf, size_t len)
 {
 	if (ec->map) {
+		trim_mapping(ec, len);
 		memcpy(buf, ec->map + off, len);
 		return 0;
 	}
@@ -305,6 +323,7 @@ const void *elfcore_phys_ptr(struct elfcore *ec, uint64_t paddr, size_t len)
 
 	if (!ec->map)
 		return NULL;
+	trim_mapping(ec, len);
 	l = elfcore_find_load(ec, paddr);
 	if (!l || l->filesz - (paddr - l->paddr) < len)
 		return NULL;

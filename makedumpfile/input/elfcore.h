@@ -42,6 +42,8 @@ struct elfcore {
 	unsigned int nr_prstatus;
 
 	unsigned int last_load;
+	/* Mapped bytes handed out since the mapping was last trimmed. */
+	uint64_t mapped_since_trim;
 };
 
 int elfcore_open(struct elfcore *ec, const char *path);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: our makedumpfile and Debian's makedumpfile 1.7.2
+# on the same inputs with the same options, in one run. Prints wall time
+# (median of RUNS, warm page cache), peak RSS and output size of each, and
+# ours/theirs ratios. Inputs: the VM lab's loaded-guest vmcore and a large
+# sparse synthetic vmcore (16 GiB of memory described).
+#
+#   bench/compare-makedumpfile.sh [BUILD_DIR]      (default: the source tree)
+#   RUNS=5 LARGE_MIB=32768 bench/compare-makedumpfile.sh
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top}
+ours=$build/makedumpfile/makedumpfile
+gen=$build/test/vmcore-gen/vmcore-gen
+ref=${REF_MAKEDUMPFILE:-$(command -v makedumpfile || true)}
+runs=${RUNS:-3}
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/mdf-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+[ -x "$ours" ] || { echo "build first: $ours missing" >&2; exit 1; }
+[ -x "$ref" ] && [ "$ref" != "$ours" ] || { echo "reference makedumpfile not found" >&2; exit 1; }
+
+inputs=()
+lab_meta=/var/cache/pmemdump/vmcores/kdump-fsdax.meta
+if [ -r "$lab_meta" ]; then
+	inputs+=("lab:$(sed -n 's/^vmcore=//p' "$lab_meta")")
+else
+	echo "note: no lab vmcore; run 'scripts/lab vmcore kdump-fsdax' for the real input" >&2
+fi
+if [ -x "$gen" ]; then
+	"$gen" --large-mib "${LARGE_MIB:-16384}" --paging 4 "$work/large.vmcore" >/dev/null
+	inputs+=("synthetic-${LARGE_MIB:-16384}MiB:$work/large.vmcore")
+fi
+
+# measure TOOL ARGS...: one run; sets wall (s), rss (KiB), size (bytes).
+measure() {
+	local out=$work/out
+	rm -f "$out"
+	/usr/bin/time -f '%e %M' -o "$work/time" "$@" "$out" >/dev/null 2>"$work/err" ||
+		{ echo "failed: $* ($(tail -1 "$work/err"))" >&2; return 1; }
+	read -r wall rss <"$work/time"
+	size=$(stat -c %s "$out")
+}
+
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+# bench NAME INPUT OPTIONS: both tools, alternating, RUNS times each.
+bench() {
+	local input=$1 opts=$2 tool walls rsss w_ours w_ref r_ours r_ref s_ours s_ref
+	measure "$ours" $opts "$input" && measure "$ref" $opts "$input"	# warm the cache
+	for tool in ours ref; do : >"$work/$tool.walls"; : >"$work/$tool.rss"; done
+	for _ in $(seq "$runs"); do
+		for tool in ours ref; do
+			measure "${!tool}" $opts "$input"
+			echo "$wall" >>"$work/$tool.walls"
+			echo "$rss" >>"$work/$tool.rss"
+			echo "$size" >"$work/$tool.size"
+		done
+	done
+	w_ours=$(median <"$work/ours.walls"); w_ref=$(median <"$work/ref.walls")
+	r_ours=$(sort -n "$work/ours.rss" | tail -1); r_ref=$(sort -n "$work/ref.rss" | tail -1)
+	s_ours=$(cat "$work/ours.size"); s_ref=$(cat "$work/ref.size")
+	printf '%-22s %-22s %8.2f %8.2f %6.2f %8.1f %8.1f %6.2f %9.1f %9.1f\n' \
+		"$name" "$opts" "$w_ours" "$w_ref" "$(echo "$w_ours $w_ref" | awk '{print $2 ? $1/$2 : 0}')" \
+		"$(echo "$r_ours" | awk '{print $1/1024}')" "$(echo "$r_ref" | awk '{print $1/1024}')" \
+		"$(echo "$r_ours $r_ref" | awk '{print $1/$2}')" \
+		"$(echo "$s_ours" | awk '{print $1/1048576}')" "$(echo "$s_ref" | awk '{print $1/1048576}')"
+}
+
+echo "pmemdump makedumpfile vs makedumpfile $("$ref" -v 2>/dev/null | head -1 | awk '{print $3}'), median of $runs warm runs, $(nproc) cores"
+printf '%-22s %-22s %8s %8s %6s %8s %8s %6s %9s %9s\n' input options \
+	"ours s" "ref s" ratio "ours MB" "ref MB" ratio "out MB" "ref out"
+for entry in "${inputs[@]}"; do
+	name=${entry%%:*}
+	input=${entry#*:}
+	for opts in "-l -d 1" "-c -d 1" "-E -d 1" "-l -d 31" "-c -d 31" "-E -d 31" \
+		    "-c -d 1 --num-threads 2"; do
+		bench "$input" "$opts"
+	done
+	# makedumpfile 1.7.2 is built without zstd: ours alone, threads 1 and 2.
+	for opts in "-z -d 1" "-z -d 1 --num-threads 2"; do
+		measure "$ours" $opts "$input"; measure "$ours" $opts "$input"
+		printf '%-22s %-22s %8.2f %8s %6s %8.1f %8s %6s %9.1f\n' "$name" "$opts" "$wall" - - \
+			"$(echo "$rss" | awk '{print $1/1024}')" - - "$(echo "$size" | awk '{print $1/1048576}')"
+	done
+done

@@ -1,0 +1,208 @@
+# Guest side of the kdump-fsdax scenarios: an fsdax namespace with an ext4
+# DAX file system, RAM filled with page cache, tmpfs and anonymous data, a
+# crash through sysrq, and the capture kernel saving /proc/vmcore.
+# KEXEC_MODE (load|file) picks kexec_load or kexec_file_load.
+# shellcheck shell=bash
+
+PMEM_MNT=/run/lab/pmem
+DISK_MNT=/run/lab/disk
+TMPFS_MNT=/run/lab/tmpfs
+# 16-byte markers, repeated to fill every page, so tests can grep a dump for
+# the kind of memory they expect (or expect to be absent, for pmem).
+MARK_PMEM=PMEMDUMP-PMEM-MK
+MARK_PCACHE=PMEMDUMP-PCAC-MK
+MARK_TMPFS=PMEMDUMP-TMPF-MK
+MARK_ANON=PMEMDUMP-ANON-MK
+
+# ---------------------------------------------------------------- first kernel
+
+first_info() {
+	uname -a
+	cat /proc/cmdline
+	# The host test compares the vmcore's PT_LOADs with this map.
+	cat /proc/iomem >"$R/first.iomem"
+	cat /proc/iomem
+	grep -q 'Crash kernel' /proc/iomem || { echo "no crash kernel reservation"; return 1; }
+	grep -q 'Persistent Memory' /proc/iomem || { echo "no Persistent Memory range"; return 1; }
+	grep -E '^(MemTotal|MemFree|MemAvailable):' /proc/meminfo
+}
+
+make_fsdax() {
+	ndctl list -RN
+	ndctl create-namespace -f -e namespace0.0 -m fsdax -M dev
+	ls -l /dev/pmem0
+}
+
+mount_dax() {
+	mkfs.ext4 -F -q /dev/pmem0
+	mkdir -p "$PMEM_MNT"
+	mount -o dax /dev/pmem0 "$PMEM_MNT"
+	grep pmem0 /proc/mounts
+	grep pmem0 /proc/mounts | grep -q dax
+}
+
+write_pmem() {
+	local i
+	for i in 1 2; do
+		"$LAB_TOOLS/lab-fill" file "$PMEM_MNT/pmem-$i.dat" "$MARK_PMEM" 64
+	done
+	sync
+	ls -l "$PMEM_MNT"
+	head -c 32 "$PMEM_MNT/pmem-1.dat"
+	echo
+}
+
+# Page cache on an ordinary (non-DAX) ext4 on a virtio disk: a and b are
+# re-read after dropping caches (clean pages without buffers), c is written
+# last and keeps its buffer heads (private cache pages).
+fill_page_cache() {
+	mkfs.ext4 -F -q /dev/vda
+	mkdir -p "$DISK_MNT"
+	mount /dev/vda "$DISK_MNT"
+	"$LAB_TOOLS/lab-fill" file "$DISK_MNT/a.dat" "$MARK_PCACHE" 96
+	"$LAB_TOOLS/lab-fill" file "$DISK_MNT/b.dat" "$MARK_PCACHE" 64
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	cat "$DISK_MNT/a.dat" "$DISK_MNT/b.dat" >/dev/null
+	"$LAB_TOOLS/lab-fill" file "$DISK_MNT/c.dat" "$MARK_PCACHE" 64
+	grep -E '^(Buffers|Cached|Dirty):' /proc/meminfo
+}
+
+fill_tmpfs() {
+	mkdir -p "$TMPFS_MNT"
+	mount -t tmpfs -o size=160M tmpfs "$TMPFS_MNT"
+	"$LAB_TOOLS/lab-fill" file "$TMPFS_MNT/t.dat" "$MARK_TMPFS" 96
+	grep -E '^Shmem:' /proc/meminfo
+}
+
+# The filler stays alive (sleeping) so its pages are in use at the crash.
+fill_anon() {
+	"$LAB_TOOLS/lab-fill" anon "$MARK_ANON" 128 32 /run/lab/anon.ready </dev/null &
+	wait_for_file /run/lab/anon.ready 300
+	grep -E '^(AnonPages|MemFree|MemAvailable):' /proc/meminfo
+}
+
+# The capture kernel gets the first kernel's command line minus the crash
+# reservation, plus what keeps it small and off the NVDIMM: nfit_init is
+# blacklisted so libnvdimm never finds the pmem and cannot rewrite its labels
+# or info blocks while the dump is taken.
+capture_cmdline() {
+	local w words out=()
+	read -ra words </proc/cmdline
+	for w in "${words[@]}"; do
+		case $w in
+		crashkernel=* | pmemdump.stage=* | BOOT_IMAGE=*) ;;
+		*) out+=("$w") ;;
+		esac
+	done
+	echo "${out[*]} pmemdump.stage=capture maxcpus=1 nr_cpus=1 reset_devices initcall_blacklist=nfit_init"
+}
+
+load_capture() {
+	local args cmd
+	case $KEXEC_MODE in
+	load) args=(-p) ;;            # kexec_load(2)
+	file) args=(-s -p) ;;         # kexec_file_load(2)
+	*) echo "bad KEXEC_MODE $KEXEC_MODE"; return 1 ;;
+	esac
+	cmd=$(capture_cmdline)
+	echo "kexec ${args[*]} $LAB_KERNEL/bzImage --append=\"$cmd\""
+	kexec "${args[@]}" "$LAB_KERNEL/bzImage" --append="$cmd"
+	echo "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ]
+	echo "$KEXEC_MODE" >"$R/kexec-mode"
+}
+
+before_crash() {
+	cat /proc/meminfo
+	dmesg >"$R/first.dmesg"
+	sync
+}
+
+stage_first() {
+	step info first_info
+	step fsdax make_fsdax
+	step mount-dax mount_dax
+	step write-pmem write_pmem
+	step page-cache fill_page_cache
+	step tmpfs fill_tmpfs
+	step anon fill_anon
+	step "kexec-$KEXEC_MODE" load_capture
+	step meminfo before_crash
+	marker "STEP panic start"
+	echo c >/proc/sysrq-trigger
+	# Only reached if the crash did not happen.
+	marker "STEP panic fail"
+	lab_finish fail "sysrq-c returned"
+}
+
+# ------------------------------------------------------------- capture kernel
+
+capture_info() {
+	cat /proc/cmdline
+	cat /proc/iomem >"$R/capture.iomem"
+	cat /proc/iomem
+	ls -l /proc/vmcore
+	grep -E '^(MemTotal|MemFree|MemAvailable):' /proc/meminfo
+	grep -c ^processor /proc/cpuinfo
+}
+
+# Libnvdimm must not have claimed the NVDIMM in the capture kernel.
+check_nd_off() {
+	local d found=()
+	echo "/sys/bus/nd/devices:"
+	ls -la /sys/bus/nd/devices/ 2>&1 || true
+	echo "pmem and dax devices:"
+	ls /dev/pmem* /dev/dax* 2>/dev/null || echo "(none)"
+	for d in /sys/bus/nd/devices/* /dev/pmem* /dev/dax*; do
+		[ -e "$d" ] && found+=("${d##*/}")
+	done
+	if [ ${#found[@]} -gt 0 ]; then
+		echo "libnvdimm is active in the capture kernel: ${found[*]}"
+		return 1
+	fi
+	echo "libnvdimm saw no NVDIMM"
+}
+
+vmcore_phdrs() {
+	readelf -lW /proc/vmcore | tee "$R/vmcore.phdrs"
+}
+
+mkdf_l31() {
+	time makedumpfile -l -d 31 --message-level 31 /proc/vmcore "$R/mkdf.l31.dump"
+}
+
+mkdf_E31() {
+	time makedumpfile -E -d 31 --message-level 31 /proc/vmcore "$R/mkdf.E31.elf"
+}
+
+save_vmcore() {
+	local want got
+	time dd if=/proc/vmcore of="$R/vmcore" bs=1M
+	want=$(stat -c %s /proc/vmcore)
+	got=$(stat -c %s "$R/vmcore")
+	echo "vmcore size $want, saved $got"
+	[ "$want" = "$got" ]
+}
+
+ours_E31() {
+	time "$LAB_OURS" --message-level 31 -E -d 31 /proc/vmcore "$R/ours.E31.elf"
+}
+
+stage_capture() {
+	SOFT_FAILED=0
+	step info capture_info
+	step nd-off check_nd_off
+	step phdrs vmcore_phdrs
+	step makedumpfile-l31 mkdf_l31
+	step makedumpfile-E31 mkdf_E31
+	step save-vmcore save_vmcore
+	if [ -n "${LAB_OURS:-}" ] && [ -x "$LAB_OURS" ]; then
+		soft_step ours-E31 ours_E31
+	else
+		skip_step ours-E31 "project makedumpfile not built"
+	fi
+	dmesg >"$R/capture.dmesg"
+	[ "$SOFT_FAILED" = 0 ] || lab_finish fail "a soft step failed"
+	lab_finish ok
+}

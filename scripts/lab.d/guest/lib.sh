@@ -1,0 +1,75 @@
+# Helpers for guest-side scenario scripts. Sourced by guest/init.
+# shellcheck shell=bash disable=SC2034 # SOFT_FAILED is read by scenarios
+#
+# The host reads the serial log for these markers:
+#   PMEMDUMP-STEP <name> start|ok|fail|skip [note]
+#   PMEMDUMP-RESULT ok|fail
+# and finds each step's full output in the results share as
+# <stage>.<name>.log.
+
+R=/run/lab/results
+# Most lines a step prints to the serial console; the full log is in $R.
+STEP_CONSOLE_LINES=120
+
+marker() { echo "PMEMDUMP-$*"; }
+
+# Stop the guest without poweroff (which QEMU ignored in this setup): an
+# immediate reboot plus QEMU's -no-reboot makes QEMU exit with status 0.
+lab_finish() {
+	local result=$1
+	shift
+	[ $# -gt 0 ] && echo "lab: $*"
+	marker "RESULT $result"
+	sync
+	echo b >/proc/sysrq-trigger
+	sleep 60
+}
+
+# step NAME CMD...: run CMD, log it to $R, mark ok or fail. A failed step
+# ends the run, because later steps depend on it.
+step() {
+	local name=$1 log rc=0
+	shift
+	log=$R/$LAB_STAGE.$name.log
+	marker "STEP $name start"
+	"$@" >"$log" 2>&1 || rc=$?
+	tail -n "$STEP_CONSOLE_LINES" "$log"
+	if [ "$rc" -eq 0 ]; then
+		marker "STEP $name ok"
+	else
+		marker "STEP $name fail rc=$rc"
+		lab_finish fail "step $name failed"
+	fi
+}
+
+# soft_step NAME CMD...: like step, but the run goes on after a failure
+# (used for tools under development whose failure must not cost the vmcore).
+soft_step() {
+	local name=$1 log rc=0
+	shift
+	log=$R/$LAB_STAGE.$name.log
+	marker "STEP $name start"
+	"$@" >"$log" 2>&1 || rc=$?
+	tail -n "$STEP_CONSOLE_LINES" "$log"
+	if [ "$rc" -eq 0 ]; then
+		marker "STEP $name ok"
+	else
+		marker "STEP $name fail rc=$rc"
+		SOFT_FAILED=1
+	fi
+}
+
+skip_step() {
+	marker "STEP $1 skip $2"
+}
+
+# Wait up to $2 seconds for file $1 to appear.
+wait_for_file() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for $1" >&2
+	return 1
+}

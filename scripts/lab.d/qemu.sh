@@ -1,0 +1,160 @@
+# QEMU runner for the VM lab.
+# shellcheck shell=bash
+
+SCENARIO_DIR=$REPO/scripts/lab.d/scenarios
+# Hard limit for one run (both kernels). A cycle takes 1-2 minutes under TCG.
+LAB_TIMEOUT=${PMEMDUMP_LAB_TIMEOUT:-600}
+NVDIMM_SIZE=1G
+DISK_SIZE=512M
+
+list_scenarios() {
+	local f
+	for f in "$SCENARIO_DIR"/*.sh; do
+		printf '%-18s %s\n' "$(basename "$f" .sh)" "$(scenario_var "$f" SCENARIO_DESC)"
+	done
+}
+
+# Read one variable from a scenario file without running its guest code.
+scenario_var() {
+	(
+		# shellcheck disable=SC1090
+		. "$1" >/dev/null 2>&1
+		eval "printf '%s' \"\${$2:-}\""
+	)
+}
+
+scenario_file() {
+	local f=$SCENARIO_DIR/$1.sh
+	[ -f "$f" ] || die "unknown scenario '$1' (scripts/lab list)"
+	echo "$f"
+}
+
+# The project's own makedumpfile, if it has been built: the capture kernel
+# runs it next to the reference one. With PMEMDUMP_BUILD set (an out-of-tree
+# build dir) only that build counts; an in-tree binary might be stale.
+ours_binary() {
+	local b=$REPO/makedumpfile/makedumpfile
+	[ -n "${PMEMDUMP_BUILD:-}" ] && b=$PMEMDUMP_BUILD/makedumpfile/makedumpfile
+	if [ -f "$b" ] && [ -x "$b" ]; then
+		readlink -f "$b"
+	fi
+}
+
+# Small static helper that fills guest memory; rebuilt when its source changes.
+build_fill_helper() {
+	local out=$1/lab-fill src=$REPO/test/lab/lab-fill.c
+	mkdir -p "$1"
+	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+		gcc -O2 -Wall -static -o "$out" "$src" || die "cannot build $src"
+	fi
+}
+
+# Fresh, sparse backing files each run: a stale namespace or file system from
+# an earlier run must not leak into this one.
+prepare_work() {
+	local work=$1
+	mkdir -p "$work"
+	rm -rf "$work/results" "$work/nvdimm.img" "$work/disk.img" "$work/serial.log"
+	mkdir -p "$work/results"
+	truncate -s "$NVDIMM_SIZE" "$work/nvdimm.img"
+	truncate -s "$DISK_SIZE" "$work/disk.img"
+}
+
+guest_cmdline() {
+	local name=$1 kdir=$2 work=$3 extra=$4 ours
+	ours=$(ours_binary || true)
+	echo "console=ttyS0 panic=-1 root=/dev/root rootfstype=9p" \
+		"rootflags=trans=virtio,version=9p2000.L,msize=262144 ro" \
+		"init=$GUEST_DIR/init" \
+		"pmemdump.scenario=$name pmemdump.stage=first" \
+		"pmemdump.kernel=$kdir pmemdump.tools=$work/bin" \
+		${ours:+"pmemdump.ours=$ours"} $extra
+}
+
+# -no-reboot turns the guest's final sysrq-b (and panic=-1) into a QEMU exit.
+run_qemu() {
+	local kdir=$1 work=$2 cmdline=$3
+	timeout -k 10 "$LAB_TIMEOUT" qemu-system-x86_64 \
+		-nodefaults -display none -monitor none -no-reboot \
+		-accel tcg,thread=multi -smp 2 \
+		-machine pc,nvdimm=on -m 1G,slots=2,maxmem=4G \
+		-object memory-backend-file,id=mem1,share=on,mem-path="$work/nvdimm.img",size=$NVDIMM_SIZE \
+		-device nvdimm,id=nv1,memdev=mem1 \
+		-kernel "$kdir/bzImage" -append "$cmdline" \
+		-fsdev local,id=rootfs,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=rootfs,mount_tag=/dev/root \
+		-fsdev local,id=results,path="$work/results",security_model=none \
+		-device virtio-9p-pci,fsdev=results,mount_tag=results \
+		-drive file="$work/disk.img",if=virtio,format=raw \
+		-serial file:"$work/serial.log" </dev/null >&2
+}
+
+# Decide from the serial log whether the run worked; say which step failed.
+check_serial() {
+	local log=$1 rc=$2 failed last
+	failed=$(grep -a -m1 '^PMEMDUMP-STEP .* fail' "$log" | tr -d '\r' || true)
+	last=$(grep -a '^PMEMDUMP-STEP ' "$log" | tail -n1 | tr -d '\r' || true)
+	if [ -n "$failed" ]; then
+		failed=${failed#PMEMDUMP-STEP }
+		say "FAILED: step '${failed%% *}' failed (${failed#* })"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		say "FAILED: timed out after ${LAB_TIMEOUT}s; last step marker: ${last:-none}"
+	elif ! grep -aq '^PMEMDUMP-RESULT ok' "$log"; then
+		say "FAILED: no completion marker (qemu exit $rc); last step marker: ${last:-none}"
+	elif [ "$rc" -ne 0 ]; then
+		say "FAILED: qemu exited with status $rc"
+	else
+		return 0
+	fi
+	say "--- tail of $log ---"
+	tail -n 40 "$log" | tr -d '\r' >&2
+	return 1
+}
+
+# Keep the captured vmcore at a stable path with what is needed to read it.
+save_vmcore() {
+	local name=$1 kdir=$2 work=$3 dst
+	[ -f "$work/results/vmcore" ] || return 0
+	grep -aq '^PMEMDUMP-STEP save-vmcore ok' "$work/serial.log" || return 0
+	mkdir -p "$VMCORE_CACHE"
+	dst=$VMCORE_CACHE/$name.vmcore
+	mv -f "$work/results/vmcore" "$dst"
+	ln -sfn "$dst" "$work/results/vmcore"
+	{
+		echo "scenario=$name"
+		echo "vmcore=$dst"
+		echo "vmlinux=$kdir/vmlinux"
+		echo "system_map=$kdir/System.map"
+		sed -n 's/^\(hash\|release\)=/kernel_&/p' "$kdir/meta"
+		echo "kexec_mode=$(cat "$work/results/kexec-mode" 2>/dev/null || echo none)"
+		echo "results=$work/results"
+		echo "saved=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	} >"$VMCORE_CACHE/$name.meta"
+	say "saved vmcore: $dst (metadata: $VMCORE_CACHE/$name.meta)"
+}
+
+run_scenario() {
+	local name=$1 sfile kdir work cmdline start rc=0
+	sfile=$(scenario_file "$name")
+	need_cmd qemu-system-x86_64 timeout gcc truncate
+	kdir=$(build_kernel)
+	work=$LAB_WORK/$name
+	mkdir -p "$work"
+	# One run per scenario at a time: they share the work directory.
+	exec 9>"$work/.lock"
+	flock -n 9 || die "another run of $name is in progress"
+	prepare_work "$work"
+	build_fill_helper "$work/bin"
+	cmdline=$(guest_cmdline "$name" "$kdir" "$work" "$(scenario_var "$sfile" SCENARIO_CMDLINE)")
+	say "running $name (serial log: $work/serial.log, timeout ${LAB_TIMEOUT}s)"
+	start=$(now)
+	run_qemu "$kdir" "$work" "$cmdline" || rc=$?
+	echo "seconds=$(elapsed "$start")" >"$work/results/run.meta"
+	echo "qemu_rc=$rc" >>"$work/results/run.meta"
+	if [ "$(scenario_var "$sfile" SCENARIO_VMCORE)" = 1 ]; then
+		save_vmcore "$name" "$kdir" "$work"
+	fi
+	check_serial "$work/serial.log" "$rc" || die "scenario $name failed (results: $work/results)"
+	say "scenario $name ok in $(elapsed "$start") s"
+	echo "$work/results"
+}

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# VM lab integration test: a full kdump cycle with an fsdax NVDIMM, once with
+# kexec_load (scenario kdump-fsdax) and once with kexec_file_load
+# (kdump-fsdax-file), checked from the host:
+#   - the cycle completed and really used the intended syscall;
+#   - the vmcore's PT_LOADs cover System RAM only, never Persistent Memory
+#     (compared with the first kernel's /proc/iomem);
+#   - crash 8.0.2 opens makedumpfile 1.7.2's -l -d 31 dump with the build's
+#     vmlinux and shows the expected release and sysrq panic;
+#   - the RAM fill reached the vmcore (page cache, tmpfs and anonymous data);
+#   - when the project's makedumpfile ran too, its per-category page counts
+#     equal makedumpfile 1.7.2's.
+# Exit: 0 pass, 1 fail, 77 skip (something essential missing).
+#
+# Environment:
+#   PMEMDUMP_LAB_BUILD_KERNEL=1  build the lab kernel if it is not cached
+#                                (about 10 minutes); otherwise the test skips.
+#   PMEMDUMP_LAB_REUSE=1         check the last results of each scenario
+#                                instead of running the cycles again.
+set -uo pipefail
+
+REPO=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+LAB=$REPO/scripts/lab
+CATEGORIES=("Pages filled with zero" "Non-private cache pages" "Private cache pages"
+	"User process data pages" "Free pages" "Hwpoison pages" "Offline pages"
+	"Remaining pages" "Memory Hole" "Total pages")
+failures=0
+
+pass() { echo "PASS: $*"; }
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+skip_all() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+check_prereqs() {
+	local c
+	[ "$(id -u)" -eq 0 ] || skip_all "the VM lab needs root"
+	for c in qemu-system-x86_64 crash makedumpfile readelf kexec ndctl mkfs.ext4 gcc timeout; do
+		command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed (scripts/setup-deps)"
+	done
+	[ -f /usr/src/linux-source-6.1.tar.xz ] || skip_all "linux-source-6.1 not installed"
+	if ! "$LAB" kernel-dir >/dev/null 2>&1 && [ "${PMEMDUMP_LAB_BUILD_KERNEL:-0}" != 1 ]; then
+		skip_all "lab kernel not built: run scripts/lab build-kernel or set PMEMDUMP_LAB_BUILD_KERNEL=1"
+	fi
+}
+
+# Run one scenario, or with PMEMDUMP_LAB_REUSE=1 reuse its last complete run.
+run_cycle() {
+	local s=$1 dir
+	dir=$("$LAB" run-dir "$s")
+	if [ "${PMEMDUMP_LAB_REUSE:-0}" = 1 ] &&
+		grep -aq '^PMEMDUMP-RESULT ' "$dir/../serial.log" 2>/dev/null; then
+		grep -aq '^PMEMDUMP-RESULT ok' "$dir/../serial.log"
+		return
+	fi
+	"$LAB" run "$s" >/dev/null
+}
+
+meta_get() { sed -n "s/^$2=//p" "$1" | head -n1; }
+
+# The capture kernel's command line shows which syscall loaded it:
+# kexec-tools' kexec_load path appends "elfcorehdr=<n>K", while the kernel's
+# kexec_file_load path puts "elfcorehdr=0x<addr>" first.
+cmdline_shows() {
+	case $1 in
+	load) [[ $2 =~ elfcorehdr=[0-9]+K ]] && [[ $2 != elfcorehdr=0x* ]] ;;
+	file) [[ $2 == elfcorehdr=0x* ]] ;;
+	*) return 1 ;;
+	esac
+}
+
+check_syscall() {
+	local s=$1 res=$2 mode=$3 cmd sc=kexec_load
+	[ "$mode" = file ] && sc=kexec_file_load
+	cmd=$(head -n1 "$res/capture.info.log" 2>/dev/null)
+	if cmdline_shows "$mode" "$cmd" && [ "$(cat "$res/kexec-mode" 2>/dev/null)" = "$mode" ]; then
+		pass "$s: capture kernel loaded with $sc ($(grep -o 'elfcorehdr=[^ ]*' <<<"$cmd"))"
+	else
+		fail "$s: capture kernel command line does not show $sc: $cmd"
+	fi
+}
+
+# Ranges "start end" (hex, inclusive) of /proc/iomem entries named $2.
+iomem_ranges() {
+	sed -n "s/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : $2\$/\1 \2/p" "$1"
+}
+
+check_ptloads() {
+	local s=$1 vmcore=$2 iomem=$3 n=0 bad=0 start size end ok ps pe
+	local -a ram pmem
+	mapfile -t ram < <(iomem_ranges "$iomem" 'System RAM')
+	mapfile -t pmem < <(iomem_ranges "$iomem" 'Persistent Memory')
+	if [ ${#pmem[@]} -eq 0 ]; then
+		fail "$s: first kernel's /proc/iomem shows no Persistent Memory"
+		return
+	fi
+	while read -r start size; do
+		n=$((n + 1))
+		end=$((start + size - 1))
+		ok=0
+		for r in "${ram[@]}"; do
+			read -r ps pe <<<"$r"
+			if ((start >= 16#$ps && end <= 16#$pe)); then ok=1; fi
+		done
+		for r in "${pmem[@]}"; do
+			read -r ps pe <<<"$r"
+			if ((start <= 16#$pe && end >= 16#$ps)); then ok=0; fi
+		done
+		if [ $ok -eq 0 ]; then
+			printf '  PT_LOAD paddr %#x size %#x is not (only) System RAM\n' "$start" "$size"
+			bad=$((bad + 1))
+		fi
+	done < <(readelf -lW "$vmcore" | awk '$1 == "LOAD" { print $4, $6 }')
+	if [ $n -gt 0 ] && [ $bad -eq 0 ]; then
+		pass "$s: $n PT_LOADs, all in System RAM, none in Persistent Memory (${pmem[*]})"
+	else
+		fail "$s: $bad of $n PT_LOADs outside System RAM or inside Persistent Memory"
+	fi
+}
+
+# check_crash SCENARIO RESULTS VMLINUX RELEASE DUMP WHAT
+check_crash() {
+	local s=$1 res=$2 vmlinux=$3 release=$4 dump=$5 what=$6
+	local out=$res/crash.$(basename "$dump").out
+	if ! printf 'set scroll off\nsys\nbt\nkmem -i\nlog | tail -n 20\nq\n' |
+		timeout 600 crash -s "$vmlinux" "$dump" >"$out" 2>&1; then
+		fail "$s: crash exited with an error (see $out)"
+		tail -n 20 "$out"
+		return
+	fi
+	if grep -q "RELEASE: $release\$" "$out" &&
+		grep -q 'PANIC: ".*sysrq triggered crash"' "$out" &&
+		grep -q 'sysrq_handle_crash' "$out" &&
+		grep -q 'TOTAL MEM' "$out" &&
+		grep -q 'sysrq: Trigger a crash' "$out"; then
+		pass "$s: crash 8.0.2 reads $what (release $release, sysrq panic, bt, kmem -i, log)"
+	else
+		fail "$s: crash output lacks release $release / sysrq panic / bt / kmem -i (see $out)"
+		tail -n 30 "$out"
+	fi
+}
+
+# Four markers in a row only occur in the pages the guest filled.
+check_fill() {
+	local s=$1 vmcore=$2 m missing=()
+	for m in PCAC TMPF ANON; do
+		m=PMEMDUMP-$m-MK
+		grep -aFq "$m$m$m$m" "$vmcore" || missing+=("$m")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		pass "$s: vmcore holds the page cache, tmpfs and anonymous fill patterns"
+	else
+		fail "$s: vmcore lacks fill patterns: ${missing[*]}"
+	fi
+}
+
+# "category=value" lines from a makedumpfile --message-level 31 report.
+report_counts() {
+	local c v
+	for c in "${CATEGORIES[@]}"; do
+		v=$(sed -n "s/^[[:space:]]*${c}[[:space:]]*: *\([0-9a-fx]*\).*/\1/p" "$1" | tail -n1)
+		[ -n "$v" ] && echo "$c=$((v))"
+	done
+}
+
+check_counts() {
+	local s=$1 res=$2 ref=$2/capture.makedumpfile-E31.log ours=$2/capture.ours-E31.log
+	local refc oursc
+	if [ ! -s "$ours" ]; then
+		echo "SKIP: $s: page counts: the project's makedumpfile did not run (not built)"
+		return
+	fi
+	refc=$(report_counts "$ref")
+	oursc=$(report_counts "$ours")
+	if [ "$(wc -l <<<"$refc")" -ne ${#CATEGORIES[@]} ]; then
+		fail "$s: makedumpfile 1.7.2's report lacks categories (see $ref)"
+	elif [ "$refc" = "$oursc" ]; then
+		pass "$s: per-category page counts equal makedumpfile 1.7.2's (-E -d 31)"
+	else
+		fail "$s: page counts differ from makedumpfile 1.7.2's (-E -d 31):"
+		diff <(echo "$refc") <(echo "$oursc") | sed 's/^/  /'
+	fi
+}
+
+check_scenario() {
+	local s=$1 mode=$2 res meta vmcore vmlinux release
+	res=$("$LAB" run-dir "$s")
+	if run_cycle "$s"; then
+		pass "$s: kdump cycle completed ($(meta_get "$res/run.meta" seconds) s)"
+	elif grep -aq '^PMEMDUMP-STEP save-vmcore ok' "$res/../serial.log" 2>/dev/null; then
+		# Only a soft step (the project's makedumpfile) failed: the vmcore
+		# and the reference dumps are there, so check them anyway.
+		fail "$s: kdump cycle saved the vmcore but a later step failed: $(grep -a '^PMEMDUMP-STEP .* fail' "$res/../serial.log" | tr -d '\r' | head -n1)"
+	else
+		fail "$s: kdump cycle did not complete (see the lab's message above)"
+		return
+	fi
+	meta=$(dirname "$(readlink -f "$res/vmcore")")/$s.meta
+	vmcore=$(meta_get "$meta" vmcore)
+	vmlinux=$(meta_get "$meta" vmlinux)
+	release=$(meta_get "$meta" kernel_release)
+	if [ ! -f "$vmcore" ] || [ ! -f "$vmlinux" ]; then
+		fail "$s: saved vmcore or vmlinux missing ($meta)"
+		return
+	fi
+	check_syscall "$s" "$res" "$mode"
+	check_ptloads "$s" "$vmcore" "$res/first.iomem"
+	check_crash "$s" "$res" "$vmlinux" "$release" "$res/mkdf.l31.dump" \
+		"makedumpfile 1.7.2's -l -d 31 dump"
+	check_fill "$s" "$vmcore"
+	check_counts "$s" "$res"
+	if [ -s "$res/ours.E31.elf" ]; then
+		check_crash "$s" "$res" "$vmlinux" "$release" "$res/ours.E31.elf" \
+			"our -E -d 31 dump, written in the capture kernel from /proc/vmcore"
+	fi
+}
+
+check_prereqs
+check_scenario kdump-fsdax load
+check_scenario kdump-fsdax-file file
+[ $failures -eq 0 ] || exit 1
+exit 0

@@ -67,32 +67,42 @@ uint64_t bitmap_count(const struct bitmap *bm, uint64_t from, uint64_t to)
 	return n;
 }
 
-static uint64_t next_bit(const struct bitmap *bm, uint64_t pfn, uint64_t flip)
+/* First bit equal to !flip's pattern in [pfn, limit), or limit. */
+static uint64_t next_bit(const struct bitmap *bm, uint64_t pfn, uint64_t limit,
+			 uint64_t flip)
 {
-	uint64_t i, w;
+	uint64_t i, w, n;
 
+	if (limit > bm->end)
+		limit = bm->end;
 	if (pfn < bm->start)
 		pfn = bm->start;
-	if (pfn >= bm->end)
-		return bm->end;
+	if (pfn >= limit)
+		return limit;
+	n = limit - bm->start;
 	i = pfn - bm->start;
 	w = (bm->words[i >> 6] ^ flip) & (~0ULL << (i & 63));
 	while (!w) {
 		i = (i | 63) + 1;
-		if (i >= bm->end - bm->start)
-			return bm->end;
+		if (i >= n)
+			return limit;
 		w = bm->words[i >> 6] ^ flip;
 	}
 	i = (i & ~63ULL) + (uint64_t)__builtin_ctzll(w);
-	return i >= bm->end - bm->start ? bm->end : bm->start + i;
+	return i >= n ? limit : bm->start + i;
 }
 
 uint64_t bitmap_next_set(const struct bitmap *bm, uint64_t pfn)
 {
-	return next_bit(bm, pfn, 0);
+	return next_bit(bm, pfn, bm->end, 0);
 }
 
 uint64_t bitmap_next_clear(const struct bitmap *bm, uint64_t pfn)
 {
-	return next_bit(bm, pfn, ~0ULL);
+	return next_bit(bm, pfn, bm->end, ~0ULL);
+}
+
+uint64_t bitmap_next_clear_before(const struct bitmap *bm, uint64_t pfn, uint64_t limit)
+{
+	return next_bit(bm, pfn, limit, ~0ULL);
 }

@@ -46,5 +46,7 @@ uint64_t bitmap_count(const struct bitmap *bm, uint64_t from, uint64_t to);
 uint64_t bitmap_next_set(const struct bitmap *bm, uint64_t pfn);
 /* First clear bit at or after @pfn, or bm->end. */
 uint64_t bitmap_next_clear(const struct bitmap *bm, uint64_t pfn);
+/* First clear bit in [@pfn, @limit), or @limit: a bounded search. */
+uint64_t bitmap_next_clear_before(const struct bitmap *bm, uint64_t pfn, uint64_t limit);
 
 #endif

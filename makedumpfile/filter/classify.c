@@ -283,11 +283,27 @@ bool page_is_zero(const void *page, size_t size)
 	return true;
 }
 
+/* Zero-page scan reads runs of kept pages this long at once. */
+#define ZERO_SCAN_PAGES 256
+
+static void scan_run(struct bitmap *bm, const uint8_t *pages, uint64_t pfn, uint64_t n,
+		     size_t ps, struct page_counts *cnt)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++) {
+		if (page_is_zero(pages + i * ps, ps)) {
+			bitmap_clear(bm, pfn + i);
+			cnt->zero++;
+		}
+	}
+}
+
 int exclude_zero_pages(struct classifier *c, struct bitmap *bm, struct page_counts *cnt)
 {
 	size_t ps = c->ki->page_size;
-	uint8_t *buf = malloc(ps);
-	uint64_t pfn;
+	uint8_t *buf = malloc(ps * ZERO_SCAN_PAGES);
+	uint64_t pfn, end;
 	int ret = -1;
 
 	if (!buf) {
@@ -295,18 +311,24 @@ int exclude_zero_pages(struct classifier *c, struct bitmap *bm, struct page_coun
 		return -1;
 	}
 	for (pfn = bitmap_next_set(bm, bm->start); pfn < bm->end;
-	     pfn = bitmap_next_set(bm, pfn + 1)) {
-		const void *page = physmem_ptr(c->pm, pfn * ps, ps);
+	     pfn = bitmap_next_set(bm, end)) {
+		const void *pages;
 
-		if (!page) {
-			if (physmem_read_page(c->pm, pfn, buf) < 0)
+		end = bitmap_next_clear_before(bm, pfn, pfn + ZERO_SCAN_PAGES);
+		if (physmem_known_zero(c->pm, pfn * ps, (end - pfn) * ps)) {
+			for (; pfn < end; pfn++) {
+				bitmap_clear(bm, pfn);
+				cnt->zero++;
+			}
+			continue;
+		}
+		pages = physmem_peek(c->pm, pfn * ps, (end - pfn) * ps);
+		if (!pages) {
+			if (physmem_read(c->pm, pfn * ps, buf, (end - pfn) * ps) < 0)
 				goto out;
-			page = buf;
+			pages = buf;
 		}
-		if (page_is_zero(page, ps)) {
-			bitmap_clear(bm, pfn);
-			cnt->zero++;
-		}
+		scan_run(bm, pages, pfn, end - pfn, ps, cnt);
 	}
 	ret = 0;
 out:

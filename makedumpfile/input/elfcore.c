@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "input/elfcore.h"
@@ -171,11 +173,28 @@ static int parse_notes(struct elfcore *ec)
 	return 0;
 }
 
+/*
+ * /proc/vmcore is read fastest through a mapping (a read() maps and copies
+ * each page of the old kernel's memory) and its pages are no page cache.
+ * A regular file is read with large preads instead: no page faults, and
+ * the file's page cache never counts as our memory.
+ */
+static bool wants_mapping(const struct elfcore *ec)
+{
+	struct statfs sfs;
+
+	if (getenv("MDF_NO_MMAP"))
+		return false;
+	if (getenv("MDF_MMAP"))
+		return true;
+	return fstatfs(ec->fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+}
+
 static void try_map(struct elfcore *ec)
 {
 	void *m;
 
-	if (ec->size == UINT64_MAX || ec->size == 0 || getenv("MDF_NO_MMAP"))
+	if (ec->size == UINT64_MAX || ec->size == 0 || !wants_mapping(ec))
 		return;
 	m = mmap(NULL, ec->size, PROT_READ, MAP_SHARED, ec->fd, 0);
 	if (m == MAP_FAILED)
@@ -259,6 +278,8 @@ void elfcore_close(struct elfcore *ec)
 {
 	if (ec->map)
 		munmap((void *)ec->map, ec->size);
+	if (ec->win)
+		munmap((void *)ec->win, ec->win_len);
 	if (ec->fd >= 0)
 		close(ec->fd);
 	free(ec->loads);
@@ -293,19 +314,31 @@ const struct elf_load *elfcore_find_load(struct elfcore *ec, uint64_t paddr)
  */
 #define TRIM_EVERY (8ULL << 20)
 
-static void trim_mapping(struct elfcore *ec, size_t len)
+/* A page fault maps this much around the faulting page (fault-around). */
+#define FAULT_AROUND (64ULL << 10)
+
+/*
+ * The whole mapping is trimmed, not just the span handed out lately: a
+ * compression batch reads its pages after they were handed out. Zapping
+ * a mostly unmapped range costs little.
+ */
+static void trim_mapping(struct elfcore *ec, uint64_t off, size_t len)
 {
-	ec->mapped_since_trim += len;
+	/* A scattered access maps a whole fault-around block. */
+	bool follows = off >= ec->touched_hi && off < ec->touched_hi + FAULT_AROUND;
+
+	ec->touched_hi = off + len;
+	ec->mapped_since_trim += follows || len >= FAULT_AROUND ? len : FAULT_AROUND;
 	if (ec->mapped_since_trim < TRIM_EVERY)
 		return;
-	ec->mapped_since_trim = 0;
 	madvise((void *)ec->map, ec->size, MADV_DONTNEED);
+	ec->mapped_since_trim = 0;
 }
 
 int elfcore_read_file(struct elfcore *ec, uint64_t off, void *buf, size_t len)
 {
 	if (ec->map) {
-		trim_mapping(ec, len);
+		trim_mapping(ec, off, len);
 		memcpy(buf, ec->map + off, len);
 		return 0;
 	}
@@ -323,10 +356,10 @@ const void *elfcore_phys_ptr(struct elfcore *ec, uint64_t paddr, size_t len)
 
 	if (!ec->map)
 		return NULL;
-	trim_mapping(ec, len);
 	l = elfcore_find_load(ec, paddr);
 	if (!l || l->filesz - (paddr - l->paddr) < len)
 		return NULL;
+	trim_mapping(ec, l->offset + (paddr - l->paddr), len);
 	return ec->map + l->offset + (paddr - l->paddr);
 }
 
@@ -353,6 +386,79 @@ int elfcore_read_phys(struct elfcore *ec, uint64_t paddr, void *buf, size_t len)
 		len -= chunk;
 	}
 	return 0;
+}
+
+/*
+ * The window is makedumpfile's trick for regular files: mapped a few MiB
+ * at a time and populated at once, it costs few faults and no copy, and
+ * what is resident never exceeds it.
+ */
+#define PEEK_WINDOW (4ULL << 20)
+
+const void *elfcore_phys_peek(struct elfcore *ec, uint64_t paddr, size_t len)
+{
+	const struct elf_load *l;
+	uint64_t off, start, end;
+	void *m;
+
+	if (ec->map)
+		return elfcore_phys_ptr(ec, paddr, len);
+	l = elfcore_find_load(ec, paddr);
+	if (!l || l->filesz - (paddr - l->paddr) < len || ec->size == UINT64_MAX)
+		return NULL;
+	off = l->offset + (paddr - l->paddr);
+	if (ec->win && off >= ec->win_off && off + len <= ec->win_off + ec->win_len)
+		return ec->win + (off - ec->win_off);
+	if (ec->win)
+		munmap((void *)ec->win, ec->win_len);
+	ec->win = NULL;
+	start = off & ~4095ULL;
+	end = start + (len + (off - start) > PEEK_WINDOW ? len + (off - start) : PEEK_WINDOW);
+	if (end > ec->size)
+		end = ec->size;
+	m = mmap(NULL, end - start, PROT_READ, MAP_SHARED | MAP_POPULATE, ec->fd, (off_t)start);
+	if (m == MAP_FAILED)
+		return NULL;	/* the caller reads instead */
+	ec->win = m;
+	ec->win_off = start;
+	ec->win_len = end - start;
+	return ec->win + (off - start);
+}
+
+/*
+ * A vmcore copied with holes (cp --sparse, a generator) has long runs that
+ * read as zeros; lseek(SEEK_DATA) finds them without reading. The answer
+ * is remembered: scans ask about consecutive ranges.
+ */
+bool elfcore_phys_is_hole(struct elfcore *ec, uint64_t paddr, size_t len)
+{
+	const struct elf_load *l = elfcore_find_load(ec, paddr);
+	uint64_t off;
+	off_t data;
+
+	if (ec->map || !l || l->filesz - (paddr - l->paddr) < len)
+		return false;
+	off = l->offset + (paddr - l->paddr);
+	if (off >= ec->hole_start && off + len <= ec->hole_end)
+		return true;
+	if (off < ec->hole_end && off >= ec->hole_start)
+		return false;
+	data = lseek(ec->fd, (off_t)off, SEEK_DATA);
+	if (data < 0)
+		data = (off_t)ec->size;	/* ENXIO: only a hole up to the end */
+	ec->hole_start = off;
+	ec->hole_end = (uint64_t)data;
+	return off + len <= ec->hole_end;
+}
+
+static bool ec_known_zero(void *priv, uint64_t paddr, size_t len)
+{
+	return elfcore_phys_is_hole(priv, paddr, len);
+}
+
+static const void *ec_peek(void *priv, uint64_t paddr, size_t len)
+{
+	return elfcore_phys_peek(priv, paddr, len);
 }
 
 static int ec_read(void *priv, uint64_t paddr, void *buf, size_t len)
@@ -400,6 +506,8 @@ static const struct physmem_ops elfcore_physmem_ops = {
 	.read = ec_read,
 	.present = ec_present,
 	.ptr = ec_ptr,
+	.peek = ec_peek,
+	.known_zero = ec_known_zero,
 	.read_page = ec_read_page,
 };
 

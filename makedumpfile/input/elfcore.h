@@ -42,8 +42,18 @@ struct elfcore {
 	unsigned int nr_prstatus;
 
 	unsigned int last_load;
-	/* Mapped bytes handed out since the mapping was last trimmed. */
+	/* A small sliding mapping of a regular file, for physmem peeks. */
+	const uint8_t *win;
+	uint64_t win_off;
+	uint64_t win_len;
+
+	/* Where file data resumes after the last hole found (SEEK_DATA). */
+	uint64_t hole_start;
+	uint64_t hole_end;
+
+	/* Mapped bytes handed out since the last trim; end of the last access. */
 	uint64_t mapped_since_trim;
+	uint64_t touched_hi;
 };
 
 int elfcore_open(struct elfcore *ec, const char *path);
@@ -60,6 +70,12 @@ int elfcore_read_phys(struct elfcore *ec, uint64_t paddr, void *buf, size_t len)
  * file is not mapped or the range is not backed by one load.
  */
 const void *elfcore_phys_ptr(struct elfcore *ec, uint64_t paddr, size_t len);
+
+/* Like elfcore_phys_ptr, but valid only until the next call: a sliding window. */
+const void *elfcore_phys_peek(struct elfcore *ec, uint64_t paddr, size_t len);
+
+/* Is this physical range a hole of a sparse input file (reads as zeros)? */
+bool elfcore_phys_is_hole(struct elfcore *ec, uint64_t paddr, size_t len);
 
 /* Read file bytes (for copying notes and page data by file offset). */
 int elfcore_read_file(struct elfcore *ec, uint64_t off, void *buf, size_t len);

@@ -19,6 +19,16 @@ struct physmem_ops {
 	/* Zero-copy access to a range, or NULL when not possible. */
 	const void *(*ptr)(void *priv, uint64_t paddr, size_t len);
 	/*
+	 * Like ptr, but the pointer is only good until the next call on this
+	 * physmem: for reads that are done with the bytes at once. Optional.
+	 */
+	const void *(*peek)(void *priv, uint64_t paddr, size_t len);
+	/*
+	 * Does [@paddr, @paddr + @len) surely read as zeros without being
+	 * read (a hole in a sparse file)? Optional; false when unsure.
+	 */
+	bool (*known_zero)(void *priv, uint64_t paddr, size_t len);
+	/*
 	 * Read a whole page whose frame is present; bytes the input does not
 	 * hold (a segment ending mid-page) read as zero. -1 on I/O error.
 	 */
@@ -45,6 +55,19 @@ static inline const void *physmem_ptr(const struct physmem *pm, uint64_t paddr,
 				      size_t len)
 {
 	return pm->ops->ptr ? pm->ops->ptr(pm->priv, paddr, len) : NULL;
+}
+
+static inline const void *physmem_peek(const struct physmem *pm, uint64_t paddr,
+				       size_t len)
+{
+	if (pm->ops->peek)
+		return pm->ops->peek(pm->priv, paddr, len);
+	return physmem_ptr(pm, paddr, len);
+}
+
+static inline bool physmem_known_zero(const struct physmem *pm, uint64_t paddr, size_t len)
+{
+	return pm->ops->known_zero && pm->ops->known_zero(pm->priv, paddr, len);
 }
 
 static inline int physmem_read_page(const struct physmem *pm, uint64_t pfn, void *buf)

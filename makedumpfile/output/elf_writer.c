@@ -60,11 +60,17 @@ static int put(struct elf_writer *w, uint64_t off, const void *data, size_t len)
 	return 0;
 }
 
-/* Copy input bytes at physical @paddr (within one page) to the output at @off. */
-static int copy_phys(struct elf_writer *w, uint64_t off, uint64_t paddr, size_t len)
+/* Copy the pending input range into the write buffer. */
+static int flush_copy(struct elf_writer *w)
 {
-	const void *src = physmem_ptr(w->pm, paddr, len);
+	const void *src;
+	size_t len = w->copy_len;
+	uint64_t off = w->copy_off;
 
+	if (!len)
+		return 0;
+	w->copy_len = 0;
+	src = physmem_peek(w->pm, w->copy_paddr, len);
 	if (src)
 		return put(w, off, src, len);
 	if (w->buf_len + len > WBUF_SIZE || off != w->buf_off + w->buf_len) {
@@ -72,9 +78,28 @@ static int copy_phys(struct elf_writer *w, uint64_t off, uint64_t paddr, size_t 
 			return -1;
 		w->buf_off = off;
 	}
-	if (physmem_read(w->pm, paddr, w->buf + w->buf_len, len) < 0)
+	if (physmem_read(w->pm, w->copy_paddr, w->buf + w->buf_len, len) < 0)
 		return -1;
 	w->buf_len += len;
+	return 0;
+}
+
+/*
+ * Copy input bytes at physical @paddr to the output at @off. Consecutive
+ * pages are gathered so the input is read in large pieces.
+ */
+static int copy_phys(struct elf_writer *w, uint64_t off, uint64_t paddr, size_t len)
+{
+	if (w->copy_len && paddr == w->copy_paddr + w->copy_len &&
+	    off == w->copy_off + w->copy_len && w->copy_len + len <= WBUF_SIZE) {
+		w->copy_len += len;
+		return 0;
+	}
+	if (flush_copy(w) < 0)
+		return -1;
+	w->copy_paddr = paddr;
+	w->copy_off = off;
+	w->copy_len = len;
 	return 0;
 }
 
@@ -251,5 +276,9 @@ int elf_writer_load_end(struct elf_writer *w)
 
 int elf_writer_finish(struct elf_writer *w)
 {
-	return w->counting ? 0 : flush(w);
+	if (w->counting)
+		return 0;
+	if (flush_copy(w) < 0)
+		return -1;
+	return flush(w);
 }

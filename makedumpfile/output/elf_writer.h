@@ -50,6 +50,11 @@ struct elf_writer {
 	struct progress *progress;	/* optional, advanced by pages consumed */
 	uint64_t pages_seen;
 
+	/* Contiguous input bytes still to copy: read in one go. */
+	uint64_t copy_paddr;
+	uint64_t copy_off;
+	size_t copy_len;
+
 	uint8_t *buf;			/* write-combining buffer */
 	uint64_t buf_off;
 	size_t buf_len;

@@ -43,7 +43,8 @@ static uint64_t mem_available_bytes(void)
  */
 static uint64_t choose_window(const struct dump_ctx *d)
 {
-	uint64_t bytes = (d->max_mapnr + 7) / 8, avail;
+	/* Whole 64-bit words, so one window always covers max_mapnr. */
+	uint64_t bytes = (d->max_mapnr + 63) / 64 * 8, avail;
 
 	if (d->opt->cyclic_buffer_kib) {
 		bytes = d->opt->cyclic_buffer_kib * 1024;

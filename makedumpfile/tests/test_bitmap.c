@@ -41,6 +41,9 @@ static void next_set_and_clear(void **state)
 	assert_int_equal(bitmap_next_set(&bm, 3000), 64 + 4000);
 	assert_int_equal(bitmap_next_clear(&bm, 1000), 3000);
 	assert_int_equal(bitmap_next_clear(&bm, 64), 64);
+	assert_int_equal(bitmap_next_clear_before(&bm, 1000, 1100), 1100);
+	assert_int_equal(bitmap_next_clear_before(&bm, 1000, 5000), 3000);
+	assert_int_equal(bitmap_next_clear_before(&bm, 2990, 2995), 2995);
 	/* Bits past the window's end never count as clear pfns inside it. */
 	bitmap_set_range(&bm, 3000, 64 + 4000);
 	assert_int_equal(bitmap_next_clear(&bm, 1000), 64 + 4000);

@@ -21,8 +21,10 @@
 
 #define BITMAP_STREAM_SIZE (256u << 10)
 #define DESC_STREAM_SIZE (1u << 20)
-#define DATA_STREAM_SIZE (4u << 20)
-#define BATCH_PAGES 512
+#define DATA_STREAM_SIZE (1u << 20)
+/* Pages compressed as one job: small enough that the batches in flight
+ * with --num-threads stay a few MiB. */
+#define BATCH_PAGES 128
 
 static int stream_init(struct kdump_stream *s, size_t cap, uint64_t off)
 {
@@ -256,6 +258,11 @@ int kdump_writer_begin(struct kdump_writer *w, const struct kdump_params *p)
 			   (p->dump_level & DL_EXCLUDE_ZERO) != 0, p->threads) < 0)
 		return -1;
 	w->ready = true;
+	w->zero_page = calloc(1, p->page_size);
+	if (!w->zero_page) {
+		pr_err("out of memory\n");
+		return -1;
+	}
 	if (alloc_buffers(w) < 0 || write_headers(w) < 0 || write_zero_page(w) < 0)
 		return -1;
 	pr_debug("kdump: %u-byte blocks, sub header %d blocks, bitmaps %u blocks, %llu descriptors at %#llx, data at %#llx\n",
@@ -382,6 +389,13 @@ static int queue_pages(struct kdump_writer *w, uint64_t *pfn, uint64_t end)
 	n = end - *pfn;
 	if (n > b->cap - b->nr)
 		n = b->cap - b->nr;
+	/* A hole of a sparse input: every page is the zero page, unread. */
+	if (physmem_known_zero(w->p.pm, *pfn * ps, n * ps)) {
+		for (i = 0; i < n; i++)
+			b->jobs[b->nr++].src = w->zero_page;
+		*pfn += n;
+		return 0;
+	}
 	if (physmem_read(w->p.pm, *pfn * ps, b->copies + (size_t)b->nr * ps, n * ps) < 0)
 		return -1;
 	for (i = 0; i < n; i++, b->nr++)
@@ -494,6 +508,8 @@ void kdump_writer_free(struct kdump_writer *w)
 
 	if (w->ready)
 		page_pool_free(&w->pool);
+	free(w->zero_page);
+	w->zero_page = NULL;
 	for (i = 0; i < PAGE_POOL_QUEUE; i++)
 		page_batch_free(&w->batch[i]);
 	stream_free(&w->bitmap1);

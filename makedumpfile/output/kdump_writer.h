@@ -76,6 +76,7 @@ struct kdump_writer {
 	struct kdump_stream descs;
 	struct kdump_stream data;
 	struct kdump_page_desc zero_desc;
+	uint8_t *zero_page;		/* stands for input known to read as zeros */
 
 	/*
 	 * A ring of batches: one being filled, the others with the workers,

@@ -278,3 +278,14 @@ uint8_t *fake_slurp(const char *path, size_t *len)
 	*len = (size_t)st.st_size;
 	return buf;
 }
+
+int fake_tmpdir_remove(char *dir)
+{
+	char cmd[512];
+	int ret;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ret = system(cmd) ? -1 : 0;
+	free(dir);
+	return ret;
+}

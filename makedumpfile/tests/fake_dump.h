@@ -41,6 +41,8 @@ uint64_t fake_nr_dumpable(void);
 
 /* A temporary directory, and paths inside it. */
 char *fake_tmpdir(void);
+/* Remove a directory made by fake_tmpdir() and free its name; 0 or -1. */
+int fake_tmpdir_remove(char *dir);
 char *fake_path(const char *dir, const char *name);
 
 /*

@@ -35,15 +35,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct env *e = *state;
-	char cmd[512];
+	int ret = fake_tmpdir_remove(e->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	if (system(cmd))
-		return -1;
 	fake_machine_free(&e->m);
-	free(e->dir);
 	free(e);
-	return 0;
+	return ret;
 }
 
 /* Rebuild @flat into @out; returns flat_rebuild's result (output removed on error). */

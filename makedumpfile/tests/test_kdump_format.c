@@ -45,16 +45,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct env *e = *state;
-	char cmd[512];
+	int ret = fake_tmpdir_remove(e->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	if (system(cmd))
-		return -1;
 	fake_machine_free(&e->mapped);
 	fake_machine_free(&e->unmapped);
-	free(e->dir);
 	free(e);
-	return 0;
+	return ret;
 }
 
 static uint64_t expected_zero(const struct fake_machine *m, unsigned int dl)

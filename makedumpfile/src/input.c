@@ -145,24 +145,6 @@ void dump_input_set_direct_map(struct dump_input *in, uint64_t page_offset)
 		in->loads[i].vaddr = page_offset + in->loads[i].paddr;
 }
 
-void dump_input_mark_present(const struct dump_input *in, struct bitmap *bm,
-			     uint64_t max_mapnr)
-{
-	unsigned int i;
-
-	if (in->is_kdump) {
-		diskdump_fill_bitmap(&in->dd, 2, bm);
-		return;
-	}
-	/* Whole pages only: a segment's partial last page is not dumped. */
-	for (i = 0; i < in->nr_loads; i++) {
-		const struct elf_load *l = &in->loads[i];
-		uint64_t end = (l->paddr + l->memsz) >> PAGE_SHIFT;
-
-		bitmap_set_range(bm, l->paddr >> PAGE_SHIFT, end < max_mapnr ? end : max_mapnr);
-	}
-}
-
 static void held_range(const struct elf_load *l, uint64_t max_mapnr, bool partial,
 		       uint64_t *start, uint64_t *end)
 {
@@ -196,6 +178,23 @@ void dump_input_mark_held(const struct dump_input *in, struct bitmap *bm,
  * one-pass mode, a segment ending mid-page (0x9fc00, below 640 KiB)
  * holds that page although it is not dumped.
  */
+void dump_input_mark_present(const struct dump_input *in, struct bitmap *bm,
+			     uint64_t max_mapnr)
+{
+	uint64_t start, end;
+	unsigned int i;
+
+	if (in->is_kdump) {
+		diskdump_fill_bitmap(&in->dd, 2, bm);
+		return;
+	}
+	/* Whole pages only: a segment's partial last page is not dumped. */
+	for (i = 0; i < in->nr_loads; i++) {
+		held_range(&in->loads[i], max_mapnr, false, &start, &end);
+		bitmap_set_range(bm, start, end);
+	}
+}
+
 uint64_t dump_input_memory_hole(const struct dump_input *in, uint64_t max_mapnr,
 				bool partial)
 {

@@ -18,6 +18,8 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_set_level(opt.message_level);
+	if (opt.flatten)
+		log_use_stderr();
 	if (opt.check_params)
 		return EXIT_SUCCESS;
 	return dump_main(&opt) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

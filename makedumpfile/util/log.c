@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "util/log.h"
 
 static int msg_level = MDF_MSG_DEFAULT;
+static bool messages_to_stderr;
 
 void log_set_level(int level)
 {
 	msg_level = level;
+}
+
+void log_use_stderr(void)
+{
+	messages_to_stderr = true;
 }
 
 int log_level(void)
@@ -26,6 +33,8 @@ static void vlog(enum mdf_msg_class cls, FILE *out, const char *prefix,
 {
 	if (!log_enabled(cls))
 		return;
+	if (messages_to_stderr)
+		out = stderr;
 	if (prefix)
 		fputs(prefix, out);
 	vfprintf(out, fmt, ap);

@@ -18,6 +18,8 @@ enum mdf_msg_class {
 #define MDF_MSG_ALL 31
 
 void log_set_level(int level);
+/* Send what normally goes to stdout to stderr (stdout carries a dump). */
+void log_use_stderr(void);
 int log_level(void);
 int log_enabled(enum mdf_msg_class cls);
 

@@ -114,6 +114,11 @@ if [ -n "${REF_MAKEDUMPFILE:-}" ]; then
 		pass "flattened streams interchange with makedumpfile 1.7.2 both ways" ||
 		fail "flattened stream not interchangeable with makedumpfile 1.7.2"
 fi
+rm -f "$work/f5.kd"
+"$OURS" -F -l -d 31 --message-level 31 "$vm" 2>"$work/err" | "$OURS" -R "$work/f5.kd" >/dev/null 2>&1
+cmp -s "$work/f5.kd" "$work/direct.kd" && grep -q 'Remaining pages' "$work/err" &&
+	pass "-F with the report: the report goes to stderr, the stream stays intact" ||
+	fail "-F with --message-level 31 corrupts the stream or loses the report"
 rm -f "$work/f4.kd"
 "$OURS" -F -l -d 31 "$vm" 2>/dev/null | head -c 100000 | "$OURS" -R "$work/f4.kd" >/dev/null 2>"$work/err"
 [ ! -e "$work/f4.kd" ] && [ "$(wc -l <"$work/err")" -eq 1 ] &&

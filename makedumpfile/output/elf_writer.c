@@ -43,20 +43,36 @@ static int flush(struct elf_writer *w)
 	return 0;
 }
 
-/* Append data at file offset @off; a gap before it stays a hole (zeros). */
+/*
+ * Append data at file offset @off; a gap before it stays a hole (zeros).
+ * Input bytes are always copied into our buffer before they are written:
+ * /proc/vmcore's mapping is PFN-mapped old memory, which a file system
+ * doing zero-copy writes (9p over virtio) cannot pin.
+ */
 static int put(struct elf_writer *w, uint64_t off, const void *data, size_t len)
 {
+	const uint8_t *p = data;
+
 	if (off != w->buf_off + w->buf_len) {
 		if (flush(w) < 0)
 			return -1;
 		w->buf_off = off;
 	}
-	if (w->buf_len + len > WBUF_SIZE && flush(w) < 0)
-		return -1;
-	if (len >= WBUF_SIZE)
-		return sink_write(w->out, data, len, off) < 0 ? -1 : (w->buf_off += len, 0);
-	memcpy(w->buf + w->buf_len, data, len);
-	w->buf_len += len;
+	while (len) {
+		size_t n = WBUF_SIZE - w->buf_len;
+
+		if (!n) {
+			if (flush(w) < 0)
+				return -1;
+			continue;
+		}
+		if (n > len)
+			n = len;
+		memcpy(w->buf + w->buf_len, p, n);
+		w->buf_len += n;
+		p += n;
+		len -= n;
+	}
 	return 0;
 }
 

@@ -25,9 +25,9 @@ lab_finish() {
 	sleep 60
 }
 
-# step NAME CMD...: run CMD, log it to $R, mark ok or fail. A failed step
-# ends the run, because later steps depend on it.
-step() {
+# run_step NAME CMD...: run CMD, log it to $R as the step NAME, mark it
+# ok or fail on the console; returns CMD's status.
+run_step() {
 	local name=$1 log rc=0
 	shift
 	log=$R/$LAB_STAGE.$name.log
@@ -38,25 +38,19 @@ step() {
 		marker "STEP $name ok"
 	else
 		marker "STEP $name fail rc=$rc"
-		lab_finish fail "step $name failed"
 	fi
+	return "$rc"
+}
+
+# step NAME CMD...: a step later steps depend on: a failure ends the run.
+step() {
+	run_step "$@" || lab_finish fail "step $1 failed"
 }
 
 # soft_step NAME CMD...: like step, but the run goes on after a failure
 # (used for tools under development whose failure must not cost the vmcore).
 soft_step() {
-	local name=$1 log rc=0
-	shift
-	log=$R/$LAB_STAGE.$name.log
-	marker "STEP $name start"
-	"$@" >"$log" 2>&1 || rc=$?
-	tail -n "$STEP_CONSOLE_LINES" "$log"
-	if [ "$rc" -eq 0 ]; then
-		marker "STEP $name ok"
-	else
-		marker "STEP $name fail rc=$rc"
-		SOFT_FAILED=1
-	fi
+	run_step "$@" || SOFT_FAILED=1
 }
 
 skip_step() {

@@ -129,6 +129,16 @@ void build_vmcoreinfo(struct gen_ctx *ctx)
 	sb_printf(&sb, "NUMBER(HUGETLB_PAGE_DTOR)=%d\n", HUGETLB_PAGE_DTOR);
 	sb_printf(&sb, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=%d\n",
 		  (int)PAGE_OFFLINE_MAPCOUNT_VALUE);
+	/* the devm_memmap_vmcore list of the kernel series (crash_core.c) */
+	if (ctx->opt.pmem_list) {
+		sb_printf(&sb, "SYMBOL(devm_memmap_vmcore_head)=%llx\n",
+			  (unsigned long long)kimg_virt(ctx, ctx->devm_list_head));
+		sb_printf(&sb, "SIZE(devm_memmap_vmcore)=%d\n",
+			  SIZEOF_DEVM_MEMMAP_VMCORE);
+		sb_printf(&sb, "OFFSET(devm_memmap_vmcore.entry)=0\n");
+		sb_printf(&sb, "OFFSET(devm_memmap_vmcore.start)=16\n");
+		sb_printf(&sb, "OFFSET(devm_memmap_vmcore.end)=24\n");
+	}
 	/* arch_crash_save_vmcoreinfo() */
 	sb_printf(&sb, "NUMBER(phys_base)=%ld\n", (long)ctx->phys_base);
 	sb_printf(&sb, "SYMBOL(init_top_pgt)=%llx\n",
@@ -288,9 +298,38 @@ static void set_phdr(Elf64_Phdr *ph, uint64_t vaddr, uint64_t paddr,
 	ph->p_align = 0;
 }
 
+struct pmem_seg {
+	struct writer *w;
+	const Elf64_Phdr *ph;
+};
+
+static void write_pmem_run(const struct gen_ctx *ctx, uint64_t pfn,
+			   uint64_t npages, void *arg)
+{
+	struct pmem_seg *ps = arg;
+	uint8_t page[PAGE_SIZE];
+
+	for (uint64_t p = pfn; p < pfn + npages; p++) {
+		bool zero;
+
+		page_content(ctx, p, page, &zero);
+		writer_page(ps->w, ps->ph->p_offset +
+				      (PFN_PHYS(p) - ps->ph->p_paddr), page, zero);
+	}
+}
+
 static void write_segment(const struct gen_ctx *ctx, struct writer *w,
 			  const Elf64_Phdr *ph)
 {
+	if (pfn_in_pmem(ctx, PHYS_PFN(ph->p_paddr))) {
+		/* only the non-zero pages: the rest stays a hole */
+		struct pmem_seg ps = { w, ph };
+
+		pmem_for_each_nonzero(ctx, write_pmem_run, &ps);
+		writer_flush(w);
+		return;
+	}
+
 	uint8_t page[PAGE_SIZE];
 
 	for (uint64_t pa = ph->p_paddr; pa < ph->p_paddr + ph->p_memsz;
@@ -305,7 +344,7 @@ static void write_segment(const struct gen_ctx *ctx, struct writer *w,
 
 void write_vmcore(struct gen_ctx *ctx, const char *path)
 {
-	int phnum = 2 + ctx->nr_dump;
+	int phnum = 2 + ctx->nr_dump + ctx->pmem_loaded;
 	size_t hdr_len = sizeof(Elf64_Ehdr) + phnum * sizeof(Elf64_Phdr);
 	size_t notes_len = ctx->notes_len;
 	const uint8_t *notes = ctx->notes;
@@ -339,6 +378,15 @@ void write_vmcore(struct gen_ctx *ctx, const char *path)
 		uint64_t s = ctx->dump[i].start, size = ctx->dump[i].end - s;
 
 		set_phdr(&ph[2 + i], phys_to_virt(ctx, s), s, size, off);
+		off += size;
+	}
+	if (ctx->pmem_loaded) {
+		uint64_t s = ctx->pmem_start, size = ctx->pmem_end - s;
+		Elf64_Phdr *p = &ph[2 + ctx->nr_dump];
+
+		set_phdr(p, phys_to_virt(ctx, s), s, size, off);
+		if (ctx->opt.pmem_flag)
+			p->p_flags |= PF_DEV;
 		off += size;
 	}
 

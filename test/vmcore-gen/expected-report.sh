@@ -81,9 +81,24 @@ END {
 	ex_user = bit(8)
 	ex_free = bit(16)
 
+	# Persistent memory in a PT_LOAD: makedumpfile 1.7.2 does not know it
+	# is pmem and classifies its pfns by their struct pages.  The fsdax
+	# ZONE_DEVICE pages (PG_reserved, no PG_lru, mapping = address_space
+	# or NULL) and the uninitialised (zero) ones are unexcludable, so only
+	# their zero pages go (bit 1); reflinked DAX pages have
+	# mapping = PAGE_MAPPING_DAX_COW = 0x1, which it takes for anonymous:
+	# user data (bit 8).
+	pmem_zero = 0
+	pmem_cow = 0
+	if (v["pmem_loaded"] == 1) {
+		pmem_zero = v["pmem_zero_pages"]
+		pmem_cow = v["pmem_cow_pages"]
+	}
+
 	zero = 0
 	if (bit(1)) {
-		zero = v["zero"]
+		zero += pmem_zero
+		zero += v["zero"]
 		if (!ex_cache) zero += v["cache_zerofilled"]
 		if (!ex_priv) zero += v["cache_private_zerofilled"]
 		if (!ex_user) zero += v["user_zerofilled"]
@@ -92,7 +107,7 @@ END {
 	}
 	cache = ex_cache ? v["cache"] : 0
 	priv = ex_priv ? v["cache_private"] : 0
-	user = ex_user ? v["user"] : 0
+	user = ex_user ? v["user"] + pmem_cow : 0
 	free = ex_free ? v["free"] : 0
 	hwp = v["hwpoison"]
 	off = v["offline"]

@@ -52,6 +52,10 @@ static bool kernel_owned(const struct gen_ctx *ctx, uint64_t pfn)
 		return true;
 	if (pa >= ctx->vmemmap_phys && pa < ctx->vmemmap_phys + ctx->vmemmap_size)
 		return false;	/* generated from the extents instead */
+	for (int i = 0; i < ctx->nr_ns; i++)
+		if (!ctx->ns[i].map_dev && pa >= ctx->ns[i].memmap_start &&
+		    pa < ctx->ns[i].memmap_end)
+			return false;	/* generated from the pmem layout */
 	return pa >= ALIGN_DOWN(ctx->memblock_floor, PAGE_SIZE) &&
 	       pa < ctx->ram[ctx->memblock_range].end;
 }
@@ -137,7 +141,7 @@ static uint64_t alloc_table(struct gen_ctx *ctx)
  * Install one mapping of 1 << @leaf_shift bytes (12, 21 or 30) and create
  * the intermediate tables it needs, starting at init_top_pgt.
  */
-static void map_page(struct gen_ctx *ctx, uint64_t va, uint64_t pa,
+void map_page(struct gen_ctx *ctx, uint64_t va, uint64_t pa,
 		     int leaf_shift, uint64_t prot)
 {
 	static const int shifts_l5[] = { 48, 39, 30, 21, 12 };
@@ -174,7 +178,7 @@ static void map_page(struct gen_ctx *ctx, uint64_t va, uint64_t pa,
  * Map [pa, pa + size) at @va with the largest pages the alignment allows,
  * like split_mem_range(): 4K head, 2M, 1G, 2M, 4K tail.
  */
-static void map_range(struct gen_ctx *ctx, uint64_t va, uint64_t pa,
+void map_range(struct gen_ctx *ctx, uint64_t va, uint64_t pa,
 		      uint64_t size, uint64_t prot_4k, uint64_t prot_large)
 {
 	uint64_t end = pa + size;
@@ -300,6 +304,38 @@ static void build_mem_section(struct gen_ctx *ctx)
 		/* mem_section_usage: rcu_head, then subsection_map: all 64 */
 		kmem_write64(ctx, u + 16, ~0ULL);
 	}
+	/*
+	 * ZONE_DEVICE sections (sparse_add_section): PRESENT | HAS_MEM_MAP,
+	 * neither ONLINE nor EARLY; move_pfn_range_to_zone() adds
+	 * SECTION_TAINT_ZONE_DEVICE only where a device range starts or ends
+	 * inside a section, which never happens here (section-aligned
+	 * namespaces).  Their mem_section_usage is kzalloc'd.
+	 */
+	for (int n = 0; n < ctx->nr_ns; n++) {
+		const struct pmem_ns *ns = &ctx->ns[n];
+		uint64_t first = ns->start >> SECTION_SIZE_BITS;
+		uint64_t last = ns->end >> SECTION_SIZE_BITS;
+		uint64_t pusage = memblock_alloc(ctx, (last - first) * 64, 64);
+
+		for (uint64_t sec = first; sec < last; sec++) {
+			uint64_t root = sec / SECTIONS_PER_ROOT;
+			uint64_t ms, coded, u = pusage + (sec - first) * 64;
+
+			if (!root_page[root]) {
+				root_page[root] = memblock_alloc(ctx, PAGE_SIZE, PAGE_SIZE);
+				kmem_write64(ctx, roots + root * 8,
+					     phys_to_virt(ctx, root_page[root]));
+			}
+			ms = root_page[root] +
+			     (sec % SECTIONS_PER_ROOT) * SIZEOF_MEM_SECTION;
+			coded = pfn_to_page_virt(ctx, sec * PAGES_PER_SECTION) -
+				sec * PAGES_PER_SECTION * SIZEOF_PAGE;
+			kmem_write64(ctx, ms, coded | SECTION_MARKED_PRESENT |
+				     SECTION_HAS_MEM_MAP);
+			kmem_write64(ctx, ms + 8, phys_to_virt(ctx, u));
+			kmem_write64(ctx, u + 16, ~0ULL);
+		}
+	}
 	free(root_page);
 	kmem_write64(ctx, kimg_phys(ctx, ctx->kimg.mem_section_var),
 		     phys_to_virt(ctx, roots));
@@ -360,6 +396,7 @@ static void allocate_kernel_objects(struct gen_ctx *ctx)
 	/* alloc_pages_exact(VMCOREINFO_NOTE_SIZE) and per-cpu crash_notes */
 	ctx->vmcoreinfo_note_phys = memblock_alloc(ctx, 2 * PAGE_SIZE, PAGE_SIZE);
 	ctx->crash_notes_phys = memblock_alloc(ctx, ctx->opt.cpus * 384, 64);
+	pmem_build_objects(ctx);
 }
 
 /* ---- struct page ---------------------------------------------------- */
@@ -597,8 +634,13 @@ static void single_page(const struct gen_ctx *ctx, const struct extent *e,
 
 void struct_page_of(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *sp)
 {
-	const struct extent *e = find_extent(ctx, pfn);
+	const struct extent *e;
 
+	if (pfn_in_pmem(ctx, pfn)) {
+		pmem_struct_page(ctx, pfn, sp);
+		return;
+	}
+	e = find_extent(ctx, pfn);
 	memset(sp, 0, SIZEOF_PAGE);
 	if (!e) {
 		/* a hole inside a present section: init_unavailable_range() */
@@ -667,9 +709,19 @@ static void fill_memmap(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *buf)
 void page_content(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *buf,
 		  bool *is_zero)
 {
-	const struct extent *e = find_extent(ctx, pfn);
+	const struct extent *e;
 	const uint8_t *mem;
 
+	if (pfn_in_pmem(ctx, pfn)) {
+		pmem_page_content(ctx, pfn, buf, is_zero);
+		return;
+	}
+	e = find_extent(ctx, pfn);
+	if (e && e->kind == KIND_DEV_MEMMAP) {
+		pmem_fill_ram_memmap(ctx, pfn, buf);
+		*is_zero = all_zero(buf);
+		return;
+	}
 	if (e && e->kind == KIND_VMEMMAP) {
 		fill_memmap(ctx, pfn, buf);
 		*is_zero = all_zero(buf);
@@ -780,6 +832,11 @@ static void build_node_data(struct gen_ctx *ctx)
 	uint64_t present = 0, zref = pg + PGDAT_OFF_ZONELISTS;
 
 	zone_spans(ctx, zs);
+	if (ctx->pmem_end) {
+		/* move_pfn_range_to_zone() spans ZONE_DEVICE; nothing present */
+		zs[ZONE_DEVICE].start = PHYS_PFN(ctx->pmem_start);
+		zs[ZONE_DEVICE].end = PHYS_PFN(ctx->pmem_end);
+	}
 	link_free_lists(ctx, zs);
 	ctx->nr_zones = 0;
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
@@ -810,7 +867,8 @@ static void build_node_data(struct gen_ctx *ctx)
 	kmem_write32(ctx, pg + PGDAT_OFF_NR_ZONES, ctx->nr_zones);
 	kmem_write64(ctx, pg + PGDAT_OFF_START_PFN, 0);
 	kmem_write64(ctx, pg + PGDAT_OFF_PRESENT, present);
-	kmem_write64(ctx, pg + PGDAT_OFF_SPANNED,
+	kmem_write64(ctx, pg + PGDAT_OFF_SPANNED, ctx->pmem_end ?
+		     PHYS_PFN(ctx->pmem_end) :
 		     PHYS_PFN(ctx->ram[ctx->nr_ram - 1].end));
 	kmem_write32(ctx, pg + PGDAT_OFF_NODE_ID, 0);
 }
@@ -825,6 +883,7 @@ static void build_early_memory(struct gen_ctx *ctx)
 	build_kernel_text_tables(ctx);
 	build_direct_map(ctx);
 	build_vmemmap_map(ctx);
+	pmem_build_early(ctx);
 	build_mem_section(ctx);
 	build_kernel_variables(ctx);
 	allocate_kernel_objects(ctx);

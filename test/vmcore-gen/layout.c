@@ -53,6 +53,7 @@ static const struct kind_info kinds[NR_KINDS] = {
 	[KIND_FREE]		= { "free", CLASS_FREE, CONTENT_PATTERN },
 	[KIND_HWPOISON]		= { "hwpoison", CLASS_HWPOISON, CONTENT_PATTERN },
 	[KIND_OFFLINE]		= { "offline", CLASS_OFFLINE, CONTENT_PATTERN },
+	[KIND_DEV_MEMMAP]	= { "pmem_memmap", CLASS_KERNEL, CONTENT_MEMMAP },
 };
 
 enum page_class kind_class(enum page_kind kind)
@@ -327,6 +328,7 @@ void layout_machine(struct gen_ctx *ctx)
 	ctx->nr_mb_free = 1;
 	ctx->memblock_floor = ctx->mb_free[0].end;
 	allocate_memmap(ctx);
+	pmem_layout(ctx);
 }
 
 /* ---- extents -------------------------------------------------------- */
@@ -589,8 +591,24 @@ static void add_kernel_extents(struct gen_ctx *ctx)
 	add_extent(ctx, img + PHYS_PFN(k->bss_off),
 		   PHYS_PFN(k->size - k->bss_off), KIND_KERNEL_BSS, 0, false);
 
-	add_extent(ctx, PHYS_PFN(ctx->memblock_floor),
-		   vmm - PHYS_PFN(ctx->memblock_floor), KIND_MEMBLOCK, 0, false);
+	uint64_t mb = PHYS_PFN(ctx->memblock_floor);
+
+	/* a map=mem pmem namespace's memmap sits right below the vmemmap */
+	for (int i = 0; i < ctx->nr_ns; i++) {
+		uint64_t s = PHYS_PFN(ctx->ns[i].memmap_start);
+		uint64_t e = PHYS_PFN(ctx->ns[i].memmap_end);
+
+		if (ctx->ns[i].map_dev)
+			continue;
+		if (s < mb || e > vmm)
+			die("internal: pmem memmap outside memblock");
+		if (s > mb)
+			add_extent(ctx, mb, s - mb, KIND_MEMBLOCK, 0, false);
+		add_extent(ctx, s, e - s, KIND_DEV_MEMMAP, 0, false);
+		mb = e;
+	}
+	if (vmm > mb)
+		add_extent(ctx, mb, vmm - mb, KIND_MEMBLOCK, 0, false);
 	add_extent(ctx, vmm, vmm_end - vmm, KIND_VMEMMAP, 0, false);
 	if (top > vmm_end)
 		add_extent(ctx, vmm_end, top - vmm_end, KIND_MEMBLOCK, 0, false);

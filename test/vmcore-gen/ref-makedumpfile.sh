@@ -164,5 +164,32 @@ if gen_machine large-l5-kaslr5 --large-mib=16384 --paging=5 --kaslr-seed=5; then
 	done
 fi
 
+# Persistent memory (makedumpfile 1.7.2 knows nothing of it: it keeps the
+# fsdax pages, drops their zero pages at bit 1 and the reflinked ones,
+# whose mapping reads as anonymous, at bit 8).  PF_DEV-flagged and plain
+# PT_LOADs, the devm_memmap_vmcore list, a map=mem second namespace, a
+# sparse device memmap, and pmem left out of the PT_LOADs.
+pmem_machines="
+pmem-l4|0 31 1 8|--pmem-mib=256 --pmem-flag --pmem-list
+pmem-l5-kaslr3-2ns|0 31|--paging=5 --kaslr-seed=3 --pmem-mib=384 --pmem-flag --pmem-list --pmem-namespaces=2
+pmem-l4-plain-sparse|31|--mem-mib=383 --pmem-mib=256 --pmem-sparse-meta
+pmem-l5-noload|31|--paging=5 --pmem-mib=256 --no-pmem-load --pmem-list
+"
+if [ "${VMCORE_GEN_QUICK:-0}" = 1 ]; then
+	pmem_machines=$(echo "$pmem_machines" | sed 's/|[0-9 ]*|/|31|/')
+fi
+while IFS='|' read -r name levels opts; do
+	[ -n "$name" ] || continue
+	# shellcheck disable=SC2086 # split the options on purpose
+	gen_machine "$name" $opts || continue
+	for level in $levels; do
+		run_case "$name" E "$level"
+		run_case "$name" l "$level"
+	done
+	rm -f "$work/$name".*
+done <<EOF
+$pmem_machines
+EOF
+
 echo "vmcore-gen vs $REF_MAKEDUMPFILE: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -87,7 +87,8 @@ struct tally {
 static bool content_varies(const struct extent *e)
 {
 	return e->kind == KIND_KERNEL_DATA || e->kind == KIND_KERNEL_BSS ||
-	       e->kind == KIND_MEMBLOCK || e->kind == KIND_VMEMMAP;
+	       e->kind == KIND_MEMBLOCK || e->kind == KIND_VMEMMAP ||
+	       e->kind == KIND_DEV_MEMMAP;
 }
 
 static void tally_extent(const struct gen_ctx *ctx, const struct extent *e,
@@ -132,7 +133,7 @@ static void tally_extent(const struct gen_ctx *ctx, const struct extent *e,
 static void write_manifest(const struct gen_ctx *ctx, const char *path)
 {
 	struct tally t = { 0 };
-	uint64_t ptload_pages = PHYS_PFN(ctx->kimg.size);
+	uint64_t ptload_pages = PHYS_PFN(ctx->kimg.size), pmem_pages = 0;
 	FILE *f = fopen(path, "w");
 
 	if (!f)
@@ -141,6 +142,9 @@ static void write_manifest(const struct gen_ctx *ctx, const char *path)
 		tally_extent(ctx, &ctx->ext[i], &t);
 	for (int i = 0; i < ctx->nr_dump; i++)
 		ptload_pages += PHYS_PFN(ctx->dump[i].end - ctx->dump[i].start);
+	if (ctx->pmem_loaded)
+		pmem_pages = PHYS_PFN(ctx->pmem_end - ctx->pmem_start);
+	ptload_pages += pmem_pages;
 
 	fputs("# vmcore-gen manifest: pages of a synthetic Linux 6.1 x86_64 vmcore\n", f);
 	fprintf(f, "format=1\n");
@@ -167,6 +171,10 @@ static void write_manifest(const struct gen_ctx *ctx, const char *path)
 	for (int i = 0; i < ctx->nr_dump; i++)
 		fprintf(f, "ptload.%d=0x%" PRIx64 "-0x%" PRIx64 "\n", i + 1,
 			ctx->dump[i].start, ctx->dump[i].end);
+	if (ctx->pmem_loaded)
+		fprintf(f, "ptload.%d=0x%" PRIx64 "-0x%" PRIx64 " pmem%s\n",
+			ctx->nr_dump + 1, ctx->pmem_start, ctx->pmem_end,
+			ctx->opt.pmem_flag ? " PF_DEV" : "");
 	for (size_t k = 0; k < NR_KINDS; k++)
 		if (t.kind[k])
 			fprintf(f, "kind.%s=%" PRIu64 "\n", kind_name(k), t.kind[k]);
@@ -178,12 +186,13 @@ static void write_manifest(const struct gen_ctx *ctx, const char *path)
 		fprintf(f, "%s=%" PRIu64 "\n", class_names[c], t.pages[c]);
 		fprintf(f, "%s_zerofilled=%" PRIu64 "\n", class_names[c], t.zero[c]);
 	}
-	fprintf(f, "memhole=%" PRIu64 "\n", ctx->max_pfn - t.dumped);
+	fprintf(f, "memhole=%" PRIu64 "\n", ctx->max_pfn - t.dumped - pmem_pages);
 	fprintf(f, "dumped_pages=%" PRIu64 "\n", t.dumped);
 	fprintf(f, "kernel_text_pages=%" PRIu64 "\n", PHYS_PFN(ctx->kimg.size));
 	fprintf(f, "kernel_text_zero=%" PRIu64 "\n", t.text_zero);
 	fprintf(f, "ptload_pages=%" PRIu64 "\n", ptload_pages);
 	fprintf(f, "total=%" PRIu64 "\n", ctx->max_pfn);
+	pmem_write_manifest(ctx, f);
 	if (fclose(f))
 		die("%s: %s", path, strerror(errno));
 }
@@ -205,6 +214,17 @@ static void usage(FILE *f)
 "  -L, --large-mib N   describe a large machine of N MiB (>= 16384) instead;\n"
 "                      its free memory is zero-filled so the sparse file\n"
 "                      costs little disk\n"
+"      --pmem-mib N    add a persistent memory region of N MiB (a multiple\n"
+"                      of 128) above RAM, at 4 GiB or the next GiB above RAM,\n"
+"                      holding an fsdax namespace with its memmap on the\n"
+"                      device (map=dev)\n"
+"      --pmem-namespaces 1|2  2: also an fsdax map=mem namespace (struct\n"
+"                      pages in RAM) at the end of the region\n"
+"      --pmem-flag     mark the pmem PT_LOAD with PF_DEV (p_flags bit 4)\n"
+"      --no-pmem-load  leave pmem out of the PT_LOADs (stock kdump)\n"
+"      --pmem-list     the devm_memmap_vmcore list and its VMCOREINFO\n"
+"      --pmem-sparse-meta  write only the struct pages of pmem pfns that\n"
+"                      hold files; the rest of the device memmap is a hole\n"
 "  -h, --help          show this help\n");
 }
 
@@ -228,12 +248,19 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		{ "kaslr-seed", required_argument, NULL, 'k' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "large-mib", required_argument, NULL, 'L' },
+		{ "pmem-mib", required_argument, NULL, 1000 },
+		{ "pmem-namespaces", required_argument, NULL, 1001 },
+		{ "pmem-flag", no_argument, NULL, 1002 },
+		{ "no-pmem-load", no_argument, NULL, 1003 },
+		{ "pmem-list", no_argument, NULL, 1004 },
+		{ "pmem-sparse-meta", no_argument, NULL, 1005 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*o = (struct gen_options){ .mem_mib = 256, .paging = 4, .cpus = 2 };
+	*o = (struct gen_options){ .mem_mib = 256, .paging = 4, .cpus = 2,
+				   .pmem_namespaces = 1 };
 	while ((c = getopt_long(argc, argv, "m:p:k:c:L:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -250,6 +277,24 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 			break;
 		case 'L':
 			o->large_mib = parse_u64("--large-mib", optarg);
+			break;
+		case 1000:
+			o->pmem_mib = parse_u64("--pmem-mib", optarg);
+			break;
+		case 1001:
+			o->pmem_namespaces = parse_u64("--pmem-namespaces", optarg);
+			break;
+		case 1002:
+			o->pmem_flag = true;
+			break;
+		case 1003:
+			o->no_pmem_load = true;
+			break;
+		case 1004:
+			o->pmem_list = true;
+			break;
+		case 1005:
+			o->pmem_sparse_meta = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -273,6 +318,18 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		die("--large-mib must be 16384..1048576");
 	if (!o->large_mib && (o->mem_mib < 256 || o->mem_mib > 16383))
 		die("--mem-mib must be 256..16383 (use --large-mib above)");
+	if (o->pmem_namespaces < 1 || o->pmem_namespaces > PMEM_MAX_NS)
+		die("--pmem-namespaces must be 1 or 2");
+	if (!o->pmem_mib && (o->pmem_flag || o->no_pmem_load || o->pmem_list ||
+			     o->pmem_sparse_meta || o->pmem_namespaces != 1))
+		die("the pmem options need --pmem-mib");
+	if (o->pmem_mib && (o->pmem_mib % 128 ||
+			    o->pmem_mib < 128 * (uint64_t)o->pmem_namespaces ||
+			    o->pmem_mib > (32ULL << 20)))
+		die("--pmem-mib must be a multiple of 128, at least 128 per "
+		    "namespace, at most 33554432 (32 TiB)");
+	if (o->pmem_flag && o->no_pmem_load)
+		die("--pmem-flag and --no-pmem-load exclude each other");
 }
 
 /* OUT.vmcore -> OUT.manifest; any other name gets ".manifest" appended. */

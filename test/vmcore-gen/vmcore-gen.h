@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
@@ -43,6 +44,7 @@
 #define SECTION_HAS_MEM_MAP	(1UL << 1)
 #define SECTION_IS_ONLINE	(1UL << 2)
 #define SECTION_IS_EARLY	(1UL << 3)
+#define SECTION_TAINT_ZONE_DEVICE (1UL << 4)
 #define MAX_ORDER		11	/* orders 0..10 */
 #define MIGRATE_TYPES		5	/* no CMA; MEMORY_ISOLATION */
 #define MIGRATE_MOVABLE		1
@@ -203,6 +205,7 @@ enum page_kind {
 	KIND_FREE,		/* buddy block head + tails */
 	KIND_HWPOISON,		/* PG_hwpoison */
 	KIND_OFFLINE,		/* PageOffline (balloon) */
+	KIND_DEV_MEMMAP,	/* struct pages of a map=mem pmem namespace */
 	NR_KINDS,
 };
 
@@ -239,7 +242,41 @@ struct gen_options {
 	int paging;		/* 4 or 5 */
 	uint64_t kaslr_seed;	/* 0: KASLR off */
 	int cpus;
+	uint64_t pmem_mib;	/* 0: no persistent memory */
+	int pmem_namespaces;	/* 1: fsdax map=dev; 2: + fsdax map=mem */
+	bool pmem_flag;		/* PF_DEV on the pmem PT_LOAD */
+	bool no_pmem_load;	/* pmem not in the PT_LOADs (stock kdump) */
+	bool pmem_list;		/* devm_memmap_vmcore list + VMCOREINFO */
+	bool pmem_sparse_meta;	/* write only the struct pages of file pfns */
 	const char *out;
+};
+
+/* ---- persistent memory (pmem.c) ---- */
+#define PF_DEV			(1U << 4)	/* p_flags: device memory */
+#define PFN_MODE_RAM		1
+#define PFN_MODE_PMEM		2
+#define PMEM_MAX_NS		2
+#define PMEM_MAX_RUNS		5
+#define PAGE_MAPPING_DAX_COW	0x1UL
+#define SIZEOF_DEVM_MEMMAP_VMCORE 32
+
+/* A run of data pfns that belong to a file on the DAX filesystem. */
+struct pmem_run {
+	uint64_t pfn, npages;
+	uint64_t mapping;	/* address_space, or PAGE_MAPPING_DAX_COW */
+	uint64_t index;		/* of the first page; share count for CoW */
+};
+
+struct pmem_ns {
+	uint64_t start, end;		/* physical bytes, end exclusive */
+	bool map_dev;			/* struct pages on the device (altmap) */
+	uint64_t dataoff, npfns;	/* nd_pfn_sb */
+	uint64_t meta_start, meta_end;	/* base_pfn + reserve .. + free */
+	uint64_t memmap_start, memmap_end; /* the struct page blocks */
+	uint64_t pgmap;			/* virtual: its struct dev_pagemap */
+	uint64_t list_entry;		/* phys: devm_memmap_vmcore, or 0 */
+	struct pmem_run run[PMEM_MAX_RUNS];
+	int nr_runs;
 };
 
 /* A materialized 4 KiB page of the synthetic machine. */
@@ -316,6 +353,13 @@ struct gen_ctx {
 	size_t notes_len;
 	int nr_zones;
 	uint64_t zone_end_pfn[MAX_NR_ZONES];
+
+	/* persistent memory: one region, its namespaces */
+	uint64_t pmem_start, pmem_end;	/* 0, 0: none */
+	bool pmem_loaded;		/* in a PT_LOAD */
+	int nr_ns;
+	struct pmem_ns ns[PMEM_MAX_NS];
+	uint64_t devm_list_head;	/* offset from _text (in .data) */
 };
 
 /* util */
@@ -356,6 +400,25 @@ void page_content(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *buf,
 		  bool *is_zero);
 void struct_page_of(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *sp);
 uint64_t pfn_to_page_virt(const struct gen_ctx *ctx, uint64_t pfn);
+
+void map_range(struct gen_ctx *ctx, uint64_t va, uint64_t pa, uint64_t size,
+	       uint64_t prot_4k, uint64_t prot_large);
+void map_page(struct gen_ctx *ctx, uint64_t va, uint64_t pa, int leaf_shift,
+	      uint64_t prot);
+
+/* pmem.c */
+void pmem_layout(struct gen_ctx *ctx);
+bool pfn_in_pmem(const struct gen_ctx *ctx, uint64_t pfn);
+void pmem_build_early(struct gen_ctx *ctx);
+void pmem_build_objects(struct gen_ctx *ctx);
+void pmem_struct_page(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *sp);
+void pmem_page_content(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *buf,
+		       bool *is_zero);
+void pmem_fill_ram_memmap(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *buf);
+typedef void (*pmem_run_fn)(const struct gen_ctx *ctx, uint64_t pfn,
+			    uint64_t npages, void *arg);
+void pmem_for_each_nonzero(const struct gen_ctx *ctx, pmem_run_fn fn, void *arg);
+void pmem_write_manifest(const struct gen_ctx *ctx, FILE *f);
 
 /* elfcore.c */
 void build_vmcoreinfo(struct gen_ctx *ctx);

@@ -4,7 +4,9 @@
 # (kdump-fsdax-file), checked from the host:
 #   - the cycle completed and really used the intended syscall;
 #   - the vmcore's PT_LOADs cover System RAM only, never Persistent Memory
-#     (compared with the first kernel's /proc/iomem);
+#     (compared with the first kernel's /proc/iomem), with kexec_load; with
+#     kexec_file_load the kernel series adds the Persistent Memory range as
+#     one PT_LOAD with PF_DEV (0x10);
 #   - crash 8.0.2 opens makedumpfile 1.7.2's -l -d 31 dump with the build's
 #     vmlinux and shows the expected release and sysrq panic;
 #   - the RAM fill reached the vmcore (page cache, tmpfs and anonymous data);
@@ -21,6 +23,7 @@ set -uo pipefail
 
 REPO=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 LAB=$REPO/scripts/lab
+PMDUMP=$REPO/scripts/lab.d/guest/pmem-metadata.py
 CATEGORIES=("Pages filled with zero" "Non-private cache pages" "Private cache pages"
 	"User process data pages" "Free pages" "Hwpoison pages" "Offline pages"
 	"Remaining pages" "Memory Hole" "Total pages")
@@ -89,8 +92,13 @@ iomem_ranges() {
 	sed -n "s/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : $2\$/\1 \2/p" "$1"
 }
 
+# check_ptloads SCENARIO VMCORE IOMEM MODE: with kexec_load (stock
+# kexec-tools) every PT_LOAD lies in System RAM and none touches Persistent
+# Memory. With kexec_file_load the kernel series (kernel-patches/0002) adds
+# one PT_LOAD per Persistent Memory resource, exactly that range, with
+# PF_DEV (0x10) in p_flags; every other PT_LOAD is System RAM, unflagged.
 check_ptloads() {
-	local s=$1 vmcore=$2 iomem=$3 n=0 bad=0 start size end ok ps pe
+	local s=$1 vmcore=$2 iomem=$3 mode=${4:-load} n=0 bad=0 flagged=0 start size flags end ok ps pe
 	local -a ram pmem
 	mapfile -t ram < <(iomem_ranges "$iomem" 'System RAM')
 	mapfile -t pmem < <(iomem_ranges "$iomem" 'Persistent Memory')
@@ -98,24 +106,39 @@ check_ptloads() {
 		fail "$s: first kernel's /proc/iomem shows no Persistent Memory"
 		return
 	fi
-	while read -r start size; do
+	while read -r start size flags; do
 		n=$((n + 1))
 		end=$((start + size - 1))
 		ok=0
-		for r in "${ram[@]}"; do
-			read -r ps pe <<<"$r"
-			if ((start >= 16#$ps && end <= 16#$pe)); then ok=1; fi
-		done
-		for r in "${pmem[@]}"; do
-			read -r ps pe <<<"$r"
-			if ((start <= 16#$pe && end >= 16#$ps)); then ok=0; fi
-		done
+		if [ "$mode" = file ] && ((flags & 0x10)); then
+			for r in "${pmem[@]}"; do
+				read -r ps pe <<<"$r"
+				if ((start == 16#$ps && end == 16#$pe)); then ok=1; fi
+			done
+			flagged=$((flagged + ok))
+		else
+			for r in "${ram[@]}"; do
+				read -r ps pe <<<"$r"
+				if ((start >= 16#$ps && end <= 16#$pe)); then ok=1; fi
+			done
+			for r in "${pmem[@]}"; do
+				read -r ps pe <<<"$r"
+				if ((start <= 16#$pe && end >= 16#$ps)); then ok=0; fi
+			done
+			((flags & 0x10)) && ok=0
+		fi
 		if [ $ok -eq 0 ]; then
-			printf '  PT_LOAD paddr %#x size %#x is not (only) System RAM\n' "$start" "$size"
+			printf '  PT_LOAD paddr %#x size %#x flags %#x is not (only) System RAM or a flagged pmem range\n' "$start" "$size" "$flags"
 			bad=$((bad + 1))
 		fi
-	done < <(readelf -lW "$vmcore" | awk '$1 == "LOAD" { print $4, $6 }')
-	if [ $n -gt 0 ] && [ $bad -eq 0 ]; then
+	done < <("$PMDUMP" loads "$vmcore")
+	if [ "$mode" = file ]; then
+		if [ $n -gt 0 ] && [ $bad -eq 0 ] && [ $flagged -eq ${#pmem[@]} ]; then
+			pass "$s: $n PT_LOADs: $flagged Persistent Memory with PF_DEV (0x10) (${pmem[*]}), the rest System RAM"
+		else
+			fail "$s: $bad of $n PT_LOADs wrong; $flagged of ${#pmem[@]} Persistent Memory ranges have a PF_DEV PT_LOAD"
+		fi
+	elif [ $n -gt 0 ] && [ $bad -eq 0 ]; then
 		pass "$s: $n PT_LOADs, all in System RAM, none in Persistent Memory (${pmem[*]})"
 	else
 		fail "$s: $bad of $n PT_LOADs outside System RAM or inside Persistent Memory"
@@ -126,7 +149,7 @@ check_ptloads() {
 check_crash() {
 	local s=$1 res=$2 vmlinux=$3 release=$4 dump=$5 what=$6
 	local out=$res/crash.$(basename "$dump").out
-	if ! printf 'set scroll off\nsys\nbt\nkmem -i\nlog | tail -n 20\nq\n' |
+	if ! printf 'set scroll off\nsys\nbt\nkmem -i\nlog | tail -n 60\nq\n' |
 		timeout 600 crash -s "$vmlinux" "$dump" >"$out" 2>&1; then
 		fail "$s: crash exited with an error (see $out)"
 		tail -n 20 "$out"
@@ -208,7 +231,7 @@ check_scenario() {
 		return
 	fi
 	check_syscall "$s" "$res" "$mode"
-	check_ptloads "$s" "$vmcore" "$res/first.iomem"
+	check_ptloads "$s" "$vmcore" "$res/first.iomem" "$mode"
 	check_crash "$s" "$res" "$vmlinux" "$release" "$res/mkdf.l31.dump" \
 		"makedumpfile 1.7.2's -l -d 31 dump"
 	check_fill "$s" "$vmcore"

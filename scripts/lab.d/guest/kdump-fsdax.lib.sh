@@ -109,8 +109,9 @@ load_capture() {
 	echo "kexec ${args[*]} $LAB_KERNEL/bzImage --append=\"$cmd\""
 	kexec "${args[@]}" "$LAB_KERNEL/bzImage" --append="$cmd"
 	echo "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
-	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ]
 	echo "$KEXEC_MODE" >"$R/kexec-mode"
+	# Last, so that a failed load fails the step.
+	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ]
 }
 
 before_crash() {

@@ -272,13 +272,23 @@ int classify_window(struct classifier *c, struct bitmap *bm, struct page_counts 
 	return 0;
 }
 
+/*
+ * Pages may be unaligned: a raw page inside a kdump-compressed input sits
+ * at any file offset. memcpy loads compile to plain unaligned loads.
+ */
 bool page_is_zero(const void *page, size_t size)
 {
-	const uint64_t *w = page;
+	const uint8_t *p = page;
+	uint64_t w[4];
 	size_t i;
 
-	for (i = 0; i < size / sizeof(*w); i += 4)
-		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3])
+	for (i = 0; i + sizeof(w) <= size; i += sizeof(w)) {
+		memcpy(w, p + i, sizeof(w));
+		if (w[0] | w[1] | w[2] | w[3])
+			return false;
+	}
+	for (; i < size; i++)
+		if (p[i])
 			return false;
 	return true;
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # VM lab integration test: a full kdump cycle with an fsdax NVDIMM, once with
 # kexec_load (scenario kdump-fsdax) and once with kexec_file_load
 # (kdump-fsdax-file), checked from the host:
@@ -27,43 +28,12 @@ PMDUMP=$REPO/scripts/lab.d/guest/pmem-metadata.py
 CATEGORIES=("Pages filled with zero" "Non-private cache pages" "Private cache pages"
 	"User process data pages" "Free pages" "Hwpoison pages" "Offline pages"
 	"Remaining pages" "Memory Hole" "Total pages")
-failures=0
-
-pass() { echo "PASS: $*"; }
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-skip_all() {
-	echo "SKIP: $*"
-	exit 77
-}
+# shellcheck source=lib.sh
+. "$REPO/test/lab/lib.sh"
 
 check_prereqs() {
-	local c
-	[ "$(id -u)" -eq 0 ] || skip_all "the VM lab needs root"
-	for c in qemu-system-x86_64 crash makedumpfile readelf kexec ndctl mkfs.ext4 gcc timeout; do
-		command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed (scripts/setup-deps)"
-	done
-	[ -f /usr/src/linux-source-6.1.tar.xz ] || skip_all "linux-source-6.1 not installed"
-	if ! "$LAB" kernel-dir >/dev/null 2>&1 && [ "${PMEMDUMP_LAB_BUILD_KERNEL:-0}" != 1 ]; then
-		skip_all "lab kernel not built: run scripts/lab build-kernel or set PMEMDUMP_LAB_BUILD_KERNEL=1"
-	fi
+	lab_prereqs qemu-system-x86_64 crash makedumpfile readelf kexec ndctl mkfs.ext4 gcc timeout
 }
-
-# Run one scenario, or with PMEMDUMP_LAB_REUSE=1 reuse its last complete run.
-run_cycle() {
-	local s=$1 dir
-	dir=$("$LAB" run-dir "$s")
-	if [ "${PMEMDUMP_LAB_REUSE:-0}" = 1 ] &&
-		grep -aq '^PMEMDUMP-RESULT ' "$dir/../serial.log" 2>/dev/null; then
-		grep -aq '^PMEMDUMP-RESULT ok' "$dir/../serial.log"
-		return
-	fi
-	"$LAB" run "$s" >/dev/null
-}
-
-meta_get() { sed -n "s/^$2=//p" "$1" | head -n1; }
 
 # The capture kernel's command line shows which syscall loaded it:
 # kexec-tools' kexec_load path appends "elfcorehdr=<n>K", while the kernel's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # VM lab test of the kernel series (kernel-patches/, doc/kernel-patches.md):
 #   - every patch in kernel-patches/series is clean under the tree's
 #     scripts/checkpatch.pl (its output is part of this log);
@@ -27,29 +28,12 @@ PY=/usr/bin/python3
 S=kernel-series
 INFO_BLOCK=0x2000 # nd_info_block_reserve(): 8 KiB before the memmap
 MARK=PMEMDUMP-PMEM-MK
-failures=0
-
-pass() { echo "PASS: $*"; }
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-skip_all() {
-	echo "SKIP: $*"
-	exit 77
-}
+# shellcheck source=lib.sh
+. "$REPO/test/lab/lib.sh"
 
 check_prereqs() {
-	local c
-	[ "$(id -u)" -eq 0 ] || skip_all "the VM lab needs root"
-	for c in qemu-system-x86_64 readelf kexec ndctl mkfs.ext4 filefrag gcc timeout perl; do
-		command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed (scripts/setup-deps)"
-	done
+	lab_prereqs qemu-system-x86_64 readelf kexec ndctl mkfs.ext4 filefrag gcc timeout perl
 	"$PY" -c 'import drgn' 2>/dev/null || skip_all "python3-drgn not installed (scripts/setup-deps)"
-	[ -f /usr/src/linux-source-6.1.tar.xz ] || skip_all "linux-source-6.1 not installed"
-	if ! "$LAB" kernel-dir >/dev/null 2>&1 && [ "${PMEMDUMP_LAB_BUILD_KERNEL:-0}" != 1 ]; then
-		skip_all "lab kernel not built: run scripts/lab build-kernel or set PMEMDUMP_LAB_BUILD_KERNEL=1"
-	fi
 }
 
 series_patches() {
@@ -93,19 +77,6 @@ check_checkpatch() {
 	done < <(series_patches)
 }
 
-run_cycle() {
-	local dir
-	dir=$("$LAB" run-dir "$S")
-	if [ "${PMEMDUMP_LAB_REUSE:-0}" = 1 ] &&
-		grep -aq '^PMEMDUMP-RESULT ' "$dir/../serial.log" 2>/dev/null; then
-		grep -aq '^PMEMDUMP-RESULT ok' "$dir/../serial.log"
-		return
-	fi
-	"$LAB" run "$S" >/dev/null
-}
-
-kv() { sed -n "s/^$2=//p" "$1" | head -n1; }
-
 check_vmcoreinfo() {
 	local what=$1 file=$2 n
 	n=$(grep -cE '^(SYMBOL\(devm_memmap_vmcore_head\)=[0-9a-f]+|SIZE\(devm_memmap_vmcore\)=[0-9]+|OFFSET\(devm_memmap_vmcore\.(entry|start|end)\)=[0-9]+)$' "$file")
@@ -121,8 +92,8 @@ check_vmcoreinfo() {
 # resource). start_pad is 0 for a 2 MiB aligned namespace (checked).
 expected_range() {
 	local f=$1 ns pfn
-	ns=$(kv "$f" ns_resource)
-	pfn=$(kv "$f" pfn_resource)
+	ns=$(meta_get "$f" ns_resource)
+	pfn=$(meta_get "$f" pfn_resource)
 	[ -n "$ns" ] && [ -n "$pfn" ] || return 1
 	((ns % 0x200000 == 0)) || return 1
 	printf '%#x %#x\n' $((ns + INFO_BLOCK)) $((pfn))
@@ -131,7 +102,7 @@ expected_range() {
 check_state() {
 	local tag=$1 res=$2 f=$2/first.state-$1 want got
 	got=$(cat "$f.list" 2>/dev/null)
-	if [ "$(kv "$f.sysfs" ns_map)" = mem ]; then
+	if [ "$(meta_get "$f.sysfs" ns_map)" = mem ]; then
 		if [ -z "$got" ]; then
 			pass "$tag: map=mem: the list is empty in the running kernel (/proc/kcore)"
 		else
@@ -144,7 +115,7 @@ check_state() {
 		return
 	fi
 	if [ "$got" = "$want" ]; then
-		pass "$tag: $(kv "$f.sysfs" ns_mode) map=dev: list in the running kernel = [$want) = namespace $(kv "$f.sysfs" ns_resource) + 8 KiB .. $(kv "$f.sysfs" pfn_dev) resource"
+		pass "$tag: $(meta_get "$f.sysfs" ns_mode) map=dev: list in the running kernel = [$want) = namespace $(meta_get "$f.sysfs" ns_resource) + 8 KiB .. $(meta_get "$f.sysfs" pfn_dev) resource"
 	else
 		fail "$tag: list in the running kernel '$got', sysfs gives '$want'"
 	fi
@@ -198,8 +169,8 @@ check_loads() {
 check_vmcore() {
 	local res=$1 meta vmcore vmlinux final daxstart ino blk paddr out want
 	meta=$(dirname "$(readlink -f "$res/vmcore")")/$S.meta
-	vmcore=$(kv "$meta" vmcore)
-	vmlinux=$(kv "$meta" vmlinux)
+	vmcore=$(meta_get "$meta" vmcore)
+	vmlinux=$(meta_get "$meta" vmlinux)
 	if [ ! -f "$vmcore" ] || [ ! -f "$vmlinux" ]; then
 		fail "saved vmcore or vmlinux missing ($meta)"
 		return
@@ -213,7 +184,7 @@ check_vmcore() {
 	fi
 	# First block of the DAX file: the file system block is the block of
 	# /dev/pmem0, whose byte 0 is the data start (the pfn device's resource).
-	daxstart=$(kv "$res/first.state-final.sysfs" pfn_resource)
+	daxstart=$(meta_get "$res/first.state-final.sysfs" pfn_resource)
 	ino=$(sed -n 's/^ino=\([0-9]*\) .*/\1/p' "$res/first.daxfile")
 	blk=$(sed -n 's/^ *0: *0\.\. *[0-9]*: *\([0-9]*\)\.\..*/\1/p' "$res/first.filefrag")
 	if [ -z "$daxstart" ] || [ -z "$ino" ] || [ -z "$blk" ]; then
@@ -242,8 +213,8 @@ TREE=
 check_build || exit 1
 check_checkpatch
 res=$("$LAB" run-dir "$S")
-if run_cycle; then
-	pass "$S: cycle completed ($(kv "$res/run.meta" seconds) s)"
+if run_cycle "$S"; then
+	pass "$S: cycle completed ($(meta_get "$res/run.meta" seconds) s)"
 else
 	fail "$S: cycle did not complete (see the lab's message above)"
 	exit 1

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <stdlib.h>
 #include <string.h>
 
 #include "filter/bitmap.h"
@@ -10,6 +9,7 @@
 #include "util/progress.h"
 #include "util/log.h"
 
+/* Consecutive input pages are copied in pieces of up to this size. */
 #define WBUF_SIZE (1u << 20)
 
 int elf_writer_init(struct elf_writer *w, const struct physmem *pm, bool counting)
@@ -18,85 +18,34 @@ int elf_writer_init(struct elf_writer *w, const struct physmem *pm, bool countin
 	w->pm = pm;
 	w->counting = counting;
 	w->page_size = 4096;
-	if (!counting) {
-		w->buf = malloc(WBUF_SIZE);
-		if (!w->buf) {
-			pr_err("out of memory for the write buffer\n");
-			return -1;
-		}
-	}
 	return 0;
 }
 
 void elf_writer_free(struct elf_writer *w)
 {
-	free(w->buf);
-	w->buf = NULL;
+	sink_stream_free(&w->data);
 }
 
-static int flush(struct elf_writer *w)
-{
-	if (w->buf_len && sink_write(w->out, w->buf, w->buf_len, w->buf_off) < 0)
-		return -1;
-	w->buf_off += w->buf_len;
-	w->buf_len = 0;
-	return 0;
-}
-
-/*
- * Append data at file offset @off; a gap before it stays a hole (zeros).
- * Input bytes are always copied into our buffer before they are written:
- * /proc/vmcore's mapping is PFN-mapped old memory, which a file system
- * doing zero-copy writes (9p over virtio) cannot pin.
- */
-static int put(struct elf_writer *w, uint64_t off, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	if (off != w->buf_off + w->buf_len) {
-		if (flush(w) < 0)
-			return -1;
-		w->buf_off = off;
-	}
-	while (len) {
-		size_t n = WBUF_SIZE - w->buf_len;
-
-		if (!n) {
-			if (flush(w) < 0)
-				return -1;
-			continue;
-		}
-		if (n > len)
-			n = len;
-		memcpy(w->buf + w->buf_len, p, n);
-		w->buf_len += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Copy the pending input range into the write buffer. */
+/* Copy the pending input range to its place in the file. */
 static int flush_copy(struct elf_writer *w)
 {
-	const void *src;
 	size_t len = w->copy_len;
-	uint64_t off = w->copy_off;
+	const void *src;
+	void *room;
 
 	if (!len)
 		return 0;
 	w->copy_len = 0;
+	/* Short excluded runs between copies stay holes: zeros. */
+	if (sink_stream_seek(&w->data, w->copy_off) < 0)
+		return -1;
 	src = physmem_peek(w->pm, w->copy_paddr, len);
 	if (src)
-		return put(w, off, src, len);
-	if (w->buf_len + len > WBUF_SIZE || off != w->buf_off + w->buf_len) {
-		if (flush(w) < 0)
-			return -1;
-		w->buf_off = off;
-	}
-	if (physmem_read(w->pm, w->copy_paddr, w->buf + w->buf_len, len) < 0)
+		return sink_stream_append(&w->data, src, len);
+	room = sink_stream_reserve(&w->data, len);
+	if (!room || physmem_read(w->pm, w->copy_paddr, room, len) < 0)
 		return -1;
-	w->buf_len += len;
+	sink_stream_commit(&w->data, len);
 	return 0;
 }
 
@@ -107,7 +56,7 @@ static int flush_copy(struct elf_writer *w)
 static int copy_phys(struct elf_writer *w, uint64_t off, uint64_t paddr, size_t len)
 {
 	if (w->copy_len && paddr == w->copy_paddr + w->copy_len &&
-	    off == w->copy_off + w->copy_len && w->copy_len + len <= WBUF_SIZE) {
+	    off == w->copy_off + w->copy_len && w->copy_len + len <= w->data.cap) {
 		w->copy_len += len;
 		return 0;
 	}
@@ -165,8 +114,7 @@ int elf_writer_begin(struct elf_writer *w, const struct output_sink *out,
 		return -1;
 	w->phdr_off = sizeof(eh) + sizeof(note);
 	w->data_end = note.p_offset + notes_size;
-	w->buf_off = w->data_end;
-	return 0;
+	return sink_stream_init(&w->data, out, WBUF_SIZE, w->data_end);
 }
 
 uint64_t elf_writer_bytes(const struct elf_writer *w)
@@ -296,5 +244,5 @@ int elf_writer_finish(struct elf_writer *w)
 		return 0;
 	if (flush_copy(w) < 0)
 		return -1;
-	return flush(w);
+	return sink_stream_flush(&w->data);
 }

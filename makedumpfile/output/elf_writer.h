@@ -7,9 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output/sink.h"
+
 struct bitmap;
 struct elf_load;
-struct output_sink;
 struct physmem;
 struct progress;
 
@@ -55,9 +56,7 @@ struct elf_writer {
 	uint64_t copy_off;
 	size_t copy_len;
 
-	uint8_t *buf;			/* write-combining buffer */
-	uint64_t buf_off;
-	size_t buf_len;
+	struct sink_stream data;	/* the segments' bytes, in file order */
 };
 
 #define ELF_SPLIT_PAGES 256

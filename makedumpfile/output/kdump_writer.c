@@ -26,69 +26,12 @@
  * with --num-threads stay a few MiB. */
 #define BATCH_PAGES 128
 
-static int stream_init(struct kdump_stream *s, size_t cap, uint64_t off)
-{
-	s->buf = malloc(cap);
-	if (!s->buf) {
-		pr_err("out of memory for a %zu-byte write buffer\n", cap);
-		return -1;
-	}
-	s->cap = cap;
-	s->len = 0;
-	s->off = off;
-	return 0;
-}
-
-static void stream_free(struct kdump_stream *s)
-{
-	free(s->buf);
-	s->buf = NULL;
-}
-
-static int stream_flush(struct kdump_writer *w, struct kdump_stream *s)
-{
-	if (sink_write(w->p.out, s->buf, s->len, s->off) < 0)
-		return -1;
-	s->off += s->len;
-	s->len = 0;
-	return 0;
-}
-
-static int stream_append(struct kdump_writer *w, struct kdump_stream *s,
+/* Bytes are counted as makedumpfile counts them: each one appended. */
+static int stream_append(struct kdump_writer *w, struct sink_stream *s,
 			 const void *data, size_t len)
 {
-	const uint8_t *p = data;
-
 	w->write_bytes += len;
-	if (!s->len && len >= s->cap) {
-		/* Big enough on its own: no copy. */
-		if (sink_write(w->p.out, data, len, s->off) < 0)
-			return -1;
-		s->off += len;
-		return 0;
-	}
-	while (len) {
-		size_t n = s->cap - s->len;
-
-		if (!n) {
-			if (stream_flush(w, s) < 0)
-				return -1;
-			continue;
-		}
-		if (n > len)
-			n = len;
-		memcpy(s->buf + s->len, p, n);
-		s->len += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* The file position the next byte appended to @s will have. */
-static uint64_t stream_pos(const struct kdump_stream *s)
-{
-	return s->off + s->len;
+	return sink_stream_append(s, data, len);
 }
 
 static int check_params(const struct kdump_params *p)
@@ -213,10 +156,11 @@ static int alloc_buffers(struct kdump_writer *w)
 	uint64_t bitmap_off = (1 + (uint64_t)w->dh.sub_hdr_size) * w->p.page_size;
 	unsigned int i;
 
-	if (stream_init(&w->bitmap1, BITMAP_STREAM_SIZE, bitmap_off) < 0 ||
-	    stream_init(&w->bitmap2, BITMAP_STREAM_SIZE, bitmap_off + w->bitmap_half) < 0 ||
-	    stream_init(&w->descs, DESC_STREAM_SIZE, w->desc_off) < 0 ||
-	    stream_init(&w->data, DATA_STREAM_SIZE, w->data_off) < 0)
+	if (sink_stream_init(&w->bitmap1, w->p.out, BITMAP_STREAM_SIZE, bitmap_off) < 0 ||
+	    sink_stream_init(&w->bitmap2, w->p.out, BITMAP_STREAM_SIZE,
+			     bitmap_off + w->bitmap_half) < 0 ||
+	    sink_stream_init(&w->descs, w->p.out, DESC_STREAM_SIZE, w->desc_off) < 0 ||
+	    sink_stream_init(&w->data, w->p.out, DATA_STREAM_SIZE, w->data_off) < 0)
 		return -1;
 	/* Without workers one batch at a time is all there is. */
 	for (i = 0; i < (w->p.threads ? PAGE_POOL_QUEUE : 1); i++)
@@ -238,7 +182,7 @@ static int write_zero_page(struct kdump_writer *w)
 		pr_err("out of memory for the zero page\n");
 		return -1;
 	}
-	w->zero_desc.offset = stream_pos(&w->data);
+	w->zero_desc.offset = sink_stream_pos(&w->data);
 	w->zero_desc.size = w->p.page_size;
 	w->zero_desc.flags = 0;
 	w->zero_desc.page_flags = 0;
@@ -273,7 +217,7 @@ int kdump_writer_begin(struct kdump_writer *w, const struct kdump_params *p)
 }
 
 /* The window's bitmap bytes; bits past its end are masked off. */
-static int append_bitmap(struct kdump_writer *w, struct kdump_stream *s,
+static int append_bitmap(struct kdump_writer *w, struct sink_stream *s,
 			 const struct bitmap *bm)
 {
 	uint64_t nbits = bm->end - bm->start;
@@ -313,7 +257,7 @@ static int emit_page(struct kdump_writer *w, const struct page_job *j)
 		bytes = j->src;
 		break;
 	}
-	pd.offset = stream_pos(&w->data);
+	pd.offset = sink_stream_pos(&w->data);
 	pd.size = j->size;
 	if (stream_append(w, &w->descs, &pd, sizeof(pd)) < 0)
 		return -1;
@@ -490,8 +434,8 @@ int kdump_writer_finish(struct kdump_writer *w, uint64_t *write_bytes)
 		       (unsigned long long)w->p.nr_dumpable);
 		return -1;
 	}
-	if (stream_flush(w, &w->bitmap1) < 0 || stream_flush(w, &w->bitmap2) < 0 ||
-	    stream_flush(w, &w->descs) < 0 || stream_flush(w, &w->data) < 0 ||
+	if (sink_stream_flush(&w->bitmap1) < 0 || sink_stream_flush(&w->bitmap2) < 0 ||
+	    sink_stream_flush(&w->descs) < 0 || sink_stream_flush(&w->data) < 0 ||
 	    pad_bitmaps(w) < 0)
 		return -1;
 	/* Last write: the header without the incomplete flag. */
@@ -512,9 +456,9 @@ void kdump_writer_free(struct kdump_writer *w)
 	w->zero_page = NULL;
 	for (i = 0; i < PAGE_POOL_QUEUE; i++)
 		page_batch_free(&w->batch[i]);
-	stream_free(&w->bitmap1);
-	stream_free(&w->bitmap2);
-	stream_free(&w->descs);
-	stream_free(&w->data);
+	sink_stream_free(&w->bitmap1);
+	sink_stream_free(&w->bitmap2);
+	sink_stream_free(&w->descs);
+	sink_stream_free(&w->data);
 	w->ready = false;
 }

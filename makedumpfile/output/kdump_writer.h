@@ -9,6 +9,7 @@
 #include "output/compress.h"
 #include "output/kdump_format.h"
 #include "output/page_batch.h"
+#include "output/sink.h"
 
 struct bitmap;
 struct output_sink;
@@ -56,12 +57,6 @@ struct kdump_params {
 #define KDUMP_MAX_THREADS 128
 
 /* A region of the file written front to back through a buffer. */
-struct kdump_stream {
-	uint8_t *buf;
-	size_t cap;
-	size_t len;
-	uint64_t off;			/* file offset of buf[0] */
-};
 
 struct kdump_writer {
 	struct kdump_params p;
@@ -71,10 +66,10 @@ struct kdump_writer {
 	uint64_t desc_off;
 	uint64_t data_off;
 
-	struct kdump_stream bitmap1;
-	struct kdump_stream bitmap2;
-	struct kdump_stream descs;
-	struct kdump_stream data;
+	struct sink_stream bitmap1;
+	struct sink_stream bitmap2;
+	struct sink_stream descs;
+	struct sink_stream data;
 	struct kdump_page_desc zero_desc;
 	uint8_t *zero_page;		/* stands for input known to read as zeros */
 

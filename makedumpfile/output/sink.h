@@ -39,4 +39,42 @@ static inline int sink_write(const struct output_sink *s, const void *buf, size_
 /* A sink that pwrites into @of (which must outlive the sink). */
 void output_sink_file(struct output_sink *s, struct out_file *of);
 
+/*
+ * A buffered, sequential writer over a sink. Every byte is copied into its
+ * buffer before it is written: bytes handed in may point into /proc/vmcore's
+ * mapping, PFN-mapped old memory that a file system doing zero-copy writes
+ * (9p over virtio) cannot pin.
+ */
+struct sink_stream {
+	const struct output_sink *out;
+	uint8_t *buf;
+	size_t cap;
+	size_t len;
+	uint64_t off;		/* file offset of buf[0] */
+};
+
+int sink_stream_init(struct sink_stream *s, const struct output_sink *out, size_t cap,
+		     uint64_t off);
+void sink_stream_free(struct sink_stream *s);
+int sink_stream_flush(struct sink_stream *s);
+int sink_stream_append(struct sink_stream *s, const void *data, size_t len);
+/* Go on at @off; bytes between the end so far and @off stay a hole. */
+int sink_stream_seek(struct sink_stream *s, uint64_t off);
+/*
+ * Room for @len contiguous bytes (at most the capacity) at the end, to be
+ * filled in place and then counted with sink_stream_commit(); NULL on error.
+ */
+void *sink_stream_reserve(struct sink_stream *s, size_t len);
+
+static inline void sink_stream_commit(struct sink_stream *s, size_t len)
+{
+	s->len += len;
+}
+
+/* The file offset the next appended byte gets. */
+static inline uint64_t sink_stream_pos(const struct sink_stream *s)
+{
+	return s->off + s->len;
+}
+
 #endif

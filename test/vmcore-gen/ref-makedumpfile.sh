@@ -133,6 +133,23 @@ if [ "${VMCORE_GEN_QUICK:-0}" = 1 ]; then
 fi
 
 # name|dump levels|generator options, one machine a line
+# run_machines TABLE: each "name|levels|vmcore-gen options" line, every
+# level, -E and -l.
+run_machines() {
+	while IFS='|' read -r name levels opts; do
+		[ -n "$name" ] || continue
+		# shellcheck disable=SC2086 # split the options on purpose
+		gen_machine "$name" $opts || continue
+		for level in $levels; do
+			run_case "$name" E "$level"
+			run_case "$name" l "$level"
+		done
+		rm -f "$work/$name".*
+	done <<EOF
+$1
+EOF
+}
+
 machines="
 l4|$all_levels|
 l5-kaslr424242|$all_levels|--paging=5 --kaslr-seed=424242
@@ -143,18 +160,7 @@ l4-kaslr99-2g-4cpu|$few_levels|--mem-mib=1922 --cpus=4 --kaslr-seed=99
 # 383 MiB: RAM ends on an odd MiB, so the kernel's early allocations (page
 # tables, mem_section, pglist_data) are mapped with 4 KiB pages; 1922 MiB:
 # RAM ends at 2 GiB, so they sit in a 1 GiB direct-map page.
-while IFS='|' read -r name levels opts; do
-	[ -n "$name" ] || continue
-	# shellcheck disable=SC2086 # split the options on purpose
-	gen_machine "$name" $opts || continue
-	for level in $levels; do
-		run_case "$name" E "$level"
-		run_case "$name" l "$level"
-	done
-	rm -f "$work/$name".*
-done <<EOF
-$machines
-EOF
+run_machines "$machines"
 
 # A 16 GiB machine, sparse on disk: only levels whose dumps stay small.
 if gen_machine large-l5-kaslr5 --large-mib=16384 --paging=5 --kaslr-seed=5; then
@@ -178,18 +184,7 @@ pmem-l5-noload|31|--paging=5 --pmem-mib=256 --no-pmem-load --pmem-list
 if [ "${VMCORE_GEN_QUICK:-0}" = 1 ]; then
 	pmem_machines=$(echo "$pmem_machines" | sed 's/|[0-9 ]*|/|31|/')
 fi
-while IFS='|' read -r name levels opts; do
-	[ -n "$name" ] || continue
-	# shellcheck disable=SC2086 # split the options on purpose
-	gen_machine "$name" $opts || continue
-	for level in $levels; do
-		run_case "$name" E "$level"
-		run_case "$name" l "$level"
-	done
-	rm -f "$work/$name".*
-done <<EOF
-$pmem_machines
-EOF
+run_machines "$pmem_machines"
 
 echo "vmcore-gen vs $REF_MAKEDUMPFILE: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

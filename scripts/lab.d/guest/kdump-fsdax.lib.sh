@@ -128,6 +128,11 @@ stage_first() {
 	step page-cache fill_page_cache
 	step tmpfs fill_tmpfs
 	step anon fill_anon
+	load_capture_and_crash
+}
+
+# Load the capture kernel, note memory, and crash into it.
+load_capture_and_crash() {
 	step "kexec-$KEXEC_MODE" load_capture
 	step meminfo before_crash
 	marker "STEP panic start"

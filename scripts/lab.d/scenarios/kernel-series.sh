@@ -109,12 +109,7 @@ stage_first() {
 	step final-dev series_final
 	step mount-dax mount_dax
 	step dax-file series_dax_file
-	step "kexec-$KEXEC_MODE" load_capture
-	step meminfo before_crash
-	marker "STEP panic start"
-	echo c >/proc/sysrq-trigger
-	marker "STEP panic fail"
-	lab_finish fail "sysrq-c returned"
+	load_capture_and_crash
 }
 
 stage_capture() {

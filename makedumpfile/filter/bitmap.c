@@ -48,6 +48,50 @@ void bitmap_set_range(struct bitmap *bm, uint64_t from, uint64_t to)
 		bitmap_set(bm, from++);
 }
 
+static void clip(const struct bitmap *bm, uint64_t *from, uint64_t *to)
+{
+	if (*from < bm->start)
+		*from = bm->start;
+	if (*to > bm->end)
+		*to = bm->end;
+}
+
+void bitmap_clear_range(struct bitmap *bm, uint64_t from, uint64_t to)
+{
+	clip(bm, &from, &to);
+	while (from < to && ((from - bm->start) & 63))
+		bitmap_clear(bm, from++);
+	while (from < to && to - from >= 64) {
+		bm->words[(from - bm->start) >> 6] = 0;
+		from += 64;
+	}
+	while (from < to)
+		bitmap_clear(bm, from++);
+}
+
+void bitmap_copy_range(struct bitmap *dst, const struct bitmap *src, uint64_t from,
+		       uint64_t to)
+{
+	clip(dst, &from, &to);
+	while (from < to && ((from - dst->start) & 63)) {
+		if (bitmap_test(src, from))
+			bitmap_set(dst, from);
+		else
+			bitmap_clear(dst, from);
+		from++;
+	}
+	while (from < to && to - from >= 64) {
+		dst->words[(from - dst->start) >> 6] = src->words[(from - src->start) >> 6];
+		from += 64;
+	}
+	for (; from < to; from++) {
+		if (bitmap_test(src, from))
+			bitmap_set(dst, from);
+		else
+			bitmap_clear(dst, from);
+	}
+}
+
 uint64_t bitmap_count(const struct bitmap *bm, uint64_t from, uint64_t to)
 {
 	uint64_t n = 0;

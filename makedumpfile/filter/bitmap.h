@@ -41,6 +41,11 @@ static inline void bitmap_clear(struct bitmap *bm, uint64_t pfn)
 
 /* Set bits for [from, to), clipped to the window. */
 void bitmap_set_range(struct bitmap *bm, uint64_t from, uint64_t to);
+/* Clear bits for [from, to), clipped to the window. */
+void bitmap_clear_range(struct bitmap *bm, uint64_t from, uint64_t to);
+/* Copy @src's bits for [from, to) into @dst; both cover the same window. */
+void bitmap_copy_range(struct bitmap *dst, const struct bitmap *src, uint64_t from,
+		       uint64_t to);
 uint64_t bitmap_count(const struct bitmap *bm, uint64_t from, uint64_t to);
 /* First set bit at or after @pfn, or bm->end. */
 uint64_t bitmap_next_set(const struct bitmap *bm, uint64_t pfn);

@@ -220,15 +220,21 @@ int elf_writer_window(struct elf_writer *w, const struct bitmap *bm)
 	return 0;
 }
 
+/* Pages up to @end are left out; counted, never walked (pmem can be TiBs). */
 void elf_writer_skip_to(struct elf_writer *w, uint64_t end)
 {
+	uint64_t n;
+
 	if (end > w->pfn_end)
 		end = w->pfn_end;
-	for (; w->next_pfn < end; w->next_pfn++) {
-		w->excluded_run++;
-		w->memsz += (w->next_pfn == w->pfn_end - 1 && w->frac_tail) ?
-				    w->frac_tail : w->page_size;
-	}
+	if (w->next_pfn >= end)
+		return;
+	n = end - w->next_pfn;
+	w->excluded_run += n;
+	w->memsz += n * w->page_size;
+	if (end == w->pfn_end && w->frac_tail)
+		w->memsz -= w->page_size - w->frac_tail;
+	w->next_pfn = end;
 }
 
 int elf_writer_load_end(struct elf_writer *w)

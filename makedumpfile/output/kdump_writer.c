@@ -153,12 +153,13 @@ static int write_headers(struct kdump_writer *w)
 
 static int alloc_buffers(struct kdump_writer *w)
 {
-	uint64_t bitmap_off = (1 + (uint64_t)w->dh.sub_hdr_size) * w->p.page_size;
 	unsigned int i;
 
-	if (sink_stream_init(&w->bitmap1, w->p.out, BITMAP_STREAM_SIZE, bitmap_off) < 0 ||
+	w->bitmap_off = (1 + (uint64_t)w->dh.sub_hdr_size) * w->p.page_size;
+	pfn_ranges_cursor_init(&w->keep, w->p.keep);
+	if (sink_stream_init(&w->bitmap1, w->p.out, BITMAP_STREAM_SIZE, w->bitmap_off) < 0 ||
 	    sink_stream_init(&w->bitmap2, w->p.out, BITMAP_STREAM_SIZE,
-			     bitmap_off + w->bitmap_half) < 0 ||
+			     w->bitmap_off + w->bitmap_half) < 0 ||
 	    sink_stream_init(&w->descs, w->p.out, DESC_STREAM_SIZE, w->desc_off) < 0 ||
 	    sink_stream_init(&w->data, w->p.out, DATA_STREAM_SIZE, w->data_off) < 0)
 		return -1;
@@ -325,6 +326,7 @@ static int queue_pages(struct kdump_writer *w, uint64_t *pfn, uint64_t end)
 	uint64_t n, i;
 
 	if (src) {
+		b->jobs[b->nr].keep = pfn_ranges_cursor_has(&w->keep, *pfn);
 		b->jobs[b->nr++].src = src;
 		(*pfn)++;
 		return 0;
@@ -335,15 +337,19 @@ static int queue_pages(struct kdump_writer *w, uint64_t *pfn, uint64_t end)
 		n = b->cap - b->nr;
 	/* A hole of a sparse input: every page is the zero page, unread. */
 	if (physmem_known_zero(w->p.pm, *pfn * ps, n * ps)) {
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			b->jobs[b->nr].keep = pfn_ranges_cursor_has(&w->keep, *pfn + i);
 			b->jobs[b->nr++].src = w->zero_page;
+		}
 		*pfn += n;
 		return 0;
 	}
 	if (physmem_read(w->p.pm, *pfn * ps, b->copies + (size_t)b->nr * ps, n * ps) < 0)
 		return -1;
-	for (i = 0; i < n; i++, b->nr++)
+	for (i = 0; i < n; i++, b->nr++) {
+		b->jobs[b->nr].keep = pfn_ranges_cursor_has(&w->keep, *pfn + i);
 		b->jobs[b->nr].src = b->copies + (size_t)b->nr * ps;
+	}
 	*pfn += n;
 	return 0;
 }
@@ -360,11 +366,25 @@ static int write_run(struct kdump_writer *w, uint64_t pfn, uint64_t end)
 	return 0;
 }
 
+/* Leave the bitmaps' bits up to @pfn clear, as holes of the file. */
+static int skip_bitmaps_to(struct kdump_writer *w, uint64_t pfn)
+{
+	uint64_t byte = kdump_div_round_up(pfn, 8);
+
+	if (pfn <= w->next_pfn)
+		return 0;
+	w->next_pfn = pfn;
+	if (sink_stream_seek(&w->bitmap1, w->bitmap_off + byte) < 0 ||
+	    sink_stream_seek(&w->bitmap2, w->bitmap_off + w->bitmap_half + byte) < 0)
+		return -1;
+	return 0;
+}
+
 static int check_window(const struct kdump_writer *w, const struct bitmap *present,
 			const struct bitmap *dumpable)
 {
 	if (present->start != dumpable->start || present->end != dumpable->end ||
-	    dumpable->start != w->next_pfn || dumpable->start % 8 ||
+	    dumpable->start < w->next_pfn || dumpable->start % 8 ||
 	    dumpable->end <= dumpable->start || dumpable->end > w->p.max_mapnr) {
 		pr_err("internal error: kdump window [%#llx, %#llx) after pfn %#llx of %#llx\n",
 		       (unsigned long long)dumpable->start, (unsigned long long)dumpable->end,
@@ -379,7 +399,8 @@ int kdump_writer_window(struct kdump_writer *w, const struct bitmap *present,
 {
 	uint64_t pfn, run_end;
 
-	if (check_window(w, present, dumpable) < 0)
+	if (check_window(w, present, dumpable) < 0 ||
+	    skip_bitmaps_to(w, dumpable->start) < 0)
 		return -1;
 	if (append_bitmap(w, &w->bitmap1, present) < 0 ||
 	    append_bitmap(w, &w->bitmap2, dumpable) < 0)
@@ -423,6 +444,8 @@ static int pad_bitmaps(struct kdump_writer *w)
 
 int kdump_writer_finish(struct kdump_writer *w, uint64_t *write_bytes)
 {
+	if (skip_bitmaps_to(w, w->p.max_mapnr) < 0)
+		return -1;
 	if (w->next_pfn != w->p.max_mapnr) {
 		pr_err("internal error: kdump windows end at pfn %#llx, not %#llx\n",
 		       (unsigned long long)w->next_pfn, (unsigned long long)w->p.max_mapnr);

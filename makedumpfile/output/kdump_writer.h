@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "filter/pfn_ranges.h"
 #include "output/compress.h"
 #include "output/kdump_format.h"
 #include "output/page_batch.h"
@@ -15,6 +16,7 @@ struct bitmap;
 struct output_sink;
 struct page_counts;
 struct physmem;
+struct pfn_ranges;
 struct progress;
 
 /* What the caller knows of the dump; see output/kdump_format.h for the layout. */
@@ -52,6 +54,8 @@ struct kdump_params {
 	 */
 	bool cyclic;
 	struct progress *progress;	/* optional, advanced by pfn */
+	/* Pages never dropped as zero pages (pmem metadata); may be NULL. */
+	const struct pfn_ranges *keep;
 };
 
 #define KDUMP_MAX_THREADS 128
@@ -82,7 +86,9 @@ struct kdump_writer {
 	bool in_flight[PAGE_POOL_QUEUE];
 	unsigned int cur;		/* the batch being filled */
 
-	uint64_t next_pfn;		/* where the next window must start */
+	uint64_t next_pfn;		/* where the bitmaps are written up to */
+	uint64_t bitmap_off;		/* of the 1st bitmap */
+	struct pfn_ranges_cursor keep;
 	uint64_t descs_written;
 	uint64_t write_bytes;		/* counted as makedumpfile counts them */
 	struct page_counts *cnt;	/* of the window being written */
@@ -98,8 +104,10 @@ int kdump_writer_begin(struct kdump_writer *w, const struct kdump_params *p);
 /*
  * Write the pfns of one window: the bitmaps' bytes, then every pfn set in
  * @dumpable, compressed (or the shared zero page, counted in cnt->zero).
- * Windows come in increasing order, start at a multiple of 8 pfns, and
- * tile [0, max_mapnr); @present and @dumpable cover the same window.
+ * Windows come in increasing order and start at a multiple of 8 pfns;
+ * @present and @dumpable cover the same window. Pfns between windows
+ * are neither present nor dumped: their bitmap bytes stay holes, so a
+ * skipped range costs nothing however large it is.
  */
 int kdump_writer_window(struct kdump_writer *w, const struct bitmap *present,
 			const struct bitmap *dumpable, struct page_counts *cnt);

@@ -50,7 +50,7 @@ static void compress_job(struct page_pool *p, struct page_compressor *pc,
 {
 	size_t size;
 
-	if (p->check_zero && page_is_zero(j->src, p->page_size)) {
+	if (p->check_zero && !j->keep && page_is_zero(j->src, p->page_size)) {
 		j->kind = PAGE_ZERO;
 		j->size = (uint32_t)p->page_size;
 		return;

@@ -25,6 +25,7 @@ struct page_job {
 	uint8_t *out;		/* page_compress_bound() bytes of batch->out */
 	uint32_t size;
 	uint8_t kind;
+	bool keep;		/* dumped as data even if all zero (pmem metadata) */
 };
 
 struct page_batch {

@@ -10,7 +10,7 @@ void report_print(const struct dump_report *r)
 {
 	const struct page_counts *c = &r->counts;
 	uint64_t original = r->max_mapnr - r->memhole;
-	uint64_t excluded = page_counts_total(c);
+	uint64_t excluded = page_counts_total(c) + r->pmem_meta + r->pmem_user;
 	unsigned long long shown = excluded;
 
 	pr_report("\n");
@@ -27,6 +27,13 @@ void report_print(const struct dump_report *r)
 	pr_report("    Free pages              : 0x%016llx\n", (unsigned long long)c->free);
 	pr_report("    Hwpoison pages          : 0x%016llx\n", (unsigned long long)c->hwpoison);
 	pr_report("    Offline pages           : 0x%016llx\n", (unsigned long long)c->offline);
+	/* Only with pmem: otherwise the report stays makedumpfile's, line for line. */
+	if (r->pmem) {
+		pr_report("    pmem metadata pages     : 0x%016llx\n",
+			  (unsigned long long)r->pmem_meta);
+		pr_report("    pmem userdata pages     : 0x%016llx\n",
+			  (unsigned long long)r->pmem_user);
+	}
 	pr_report("  Remaining pages  : 0x%016llx\n",
 		  (unsigned long long)(original - excluded));
 	if (r->elf) {

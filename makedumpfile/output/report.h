@@ -15,6 +15,10 @@ struct dump_report {
 	bool elf;
 	uint64_t elf_dropped;	/* pages really absent from an ELF dump */
 	uint64_t write_bytes;
+	/* Pages of pmem left out without being looked at, when there is pmem. */
+	bool pmem;
+	uint64_t pmem_meta;
+	uint64_t pmem_user;
 };
 
 void report_print(const struct dump_report *r);

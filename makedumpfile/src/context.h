@@ -7,6 +7,7 @@
 
 #include "filter/bitmap.h"
 #include "filter/classify.h"
+#include "filter/pmem.h"
 #include "kernel/sparsemem.h"
 #include "kernel/vmcoreinfo.h"
 #include "kernel/x86_64.h"
@@ -14,6 +15,12 @@
 #include "src/input.h"
 #include "src/options.h"
 #include "util/progress.h"
+
+struct dump_window {
+	uint64_t start;
+	uint64_t end;
+	struct classifier_carry carry_in;
+};
 
 /* Everything one run of the filter knows; no globals. */
 struct dump_ctx {
@@ -29,15 +36,20 @@ struct dump_ctx {
 
 	uint64_t max_mapnr;
 
+	/* Persistent memory: what it is, and what this run does with it. */
+	struct pmem_layout pmem;
+	struct pmem_plan pmem_plan;
+
 	/*
-	 * [0, max_mapnr) is cut into windows of window_pfns; the counting
-	 * pass records what each window inherits from the one before, so any
-	 * window can be classified again alone. With one window, its bitmap
-	 * stays valid after the counting pass and is reused.
+	 * The pfns to look at, [0, max_mapnr) minus pmem skipped whole, cut
+	 * into windows of at most window_pfns. Each window records what it
+	 * inherits from the one before, so any window can be classified
+	 * again alone. With one window, its bitmap stays valid after the
+	 * counting pass and is reused.
 	 */
 	uint64_t window_pfns;
 	uint64_t nr_windows;
-	struct classifier_carry *carry_in;
+	struct dump_window *windows;
 	bool bitmap_cached;
 	uint64_t nr_dumpable;	/* pages kept after the counting pass */
 

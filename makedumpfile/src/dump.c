@@ -38,13 +38,13 @@ static uint64_t mem_available_bytes(void)
 
 /*
  * Window size in pfns. The user's --cyclic-buffer bounds memory; by
- * default the whole machine fits in one window unless that would take
+ * default all @npfns to look at fit in one window unless that would take
  * more than 40% of available memory.
  */
-static uint64_t choose_window(const struct dump_ctx *d)
+static uint64_t choose_window(const struct dump_ctx *d, uint64_t npfns)
 {
-	/* Whole 64-bit words, so one window always covers max_mapnr. */
-	uint64_t bytes = (d->max_mapnr + 63) / 64 * 8, avail;
+	/* Whole 64-bit words, so one window always covers them all. */
+	uint64_t bytes = (npfns + 63) / 64 * 8, avail;
 
 	if (d->opt->cyclic_buffer_kib) {
 		bytes = d->opt->cyclic_buffer_kib * 1024;
@@ -83,25 +83,126 @@ err:
 	return -1;
 }
 
+/* The page frames the input has data for. */
+static int input_pages(const struct dump_ctx *d, struct pfn_ranges *present)
+{
+	uint64_t pfn, start;
+	unsigned int i;
+
+	if (!d->in.is_kdump) {
+		for (i = 0; i < d->in.nr_loads; i++) {
+			const struct elf_load *l = &d->in.loads[i];
+
+			if (pfn_ranges_add(present, l->paddr / d->ki.page_size,
+					   (l->paddr + l->memsz) / d->ki.page_size) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	for (pfn = 0; pfn < d->max_mapnr;) {
+		while (pfn < d->max_mapnr && !physmem_present(&d->in.pm, pfn))
+			pfn++;
+		start = pfn;
+		while (pfn < d->max_mapnr && physmem_present(&d->in.pm, pfn))
+			pfn++;
+		if (pfn_ranges_add(present, start, pfn) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Find pmem and decide, from the options, what to skip and what to keep. */
+static int plan_pmem(struct dump_ctx *d)
+{
+	const struct options *o = d->opt;
+	struct pmem_source src = {
+		.loads = d->in.loads, .nr_loads = d->in.nr_loads,
+		.has_flags = !d->in.is_kdump, .vmci = &d->vmci, .xlat = &d->xlat,
+		.pm = &d->in.pm,
+	};
+	struct pfn_ranges present = { 0 };
+	int ret;
+
+	if (pmem_layout_find(&d->pmem, &src) < 0)
+		return -1;
+	ret = input_pages(d, &present);
+	if (!ret)
+		ret = pmem_plan_make(&d->pmem_plan, &d->pmem, &present,
+				     o->dump_level & DL_EXCLUDE_PMEM_META, o->pmem_userdata);
+	pfn_ranges_free(&present);
+	if (!ret && o->pmem_userdata && d->pmem.user.nr)
+		pr_warn("--pmem-userdata: the dump holds the contents of files on persistent memory, which may be sensitive\n");
+	return ret;
+}
+
+/*
+ * Windows over [0, max_mapnr) minus the pmem ranges skipped whole, their
+ * ends at multiples of 64 pfns (bits the skip covers are cleared in each
+ * window), so the cost does not grow with the size of pmem.
+ */
+static int plan_windows(struct dump_ctx *d)
+{
+	struct pfn_ranges all = { 0 }, scan = { 0 }, rounded = { 0 };
+	uint64_t n = 0, pos;
+	unsigned int i;
+	int ret = -1;
+
+	if (pfn_ranges_add(&all, 0, d->max_mapnr) < 0 ||
+	    pfn_ranges_subtract(&scan, &all, &d->pmem_plan.skip) < 0)
+		goto out;
+	for (i = 0; i < scan.nr; i++) {
+		uint64_t end = (scan.r[i].end + 63) & ~63ULL;
+
+		if (pfn_ranges_add(&rounded, scan.r[i].start & ~63ULL,
+				   end < d->max_mapnr ? end : d->max_mapnr) < 0)
+			goto out;
+	}
+	d->window_pfns = choose_window(d, pfn_ranges_pages(&rounded));
+	for (i = 0; i < rounded.nr; i++)
+		n += (rounded.r[i].end - rounded.r[i].start + d->window_pfns - 1) / d->window_pfns;
+	d->windows = calloc(n ? n : 1, sizeof(*d->windows));
+	if (!d->windows) {
+		pr_err("out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < rounded.nr; i++) {
+		for (pos = rounded.r[i].start; pos < rounded.r[i].end; pos += d->window_pfns) {
+			struct dump_window *w = &d->windows[d->nr_windows++];
+
+			w->start = pos;
+			w->end = pos + d->window_pfns < rounded.r[i].end ?
+				 pos + d->window_pfns : rounded.r[i].end;
+		}
+	}
+	ret = 0;
+out:
+	pfn_ranges_free(&all);
+	pfn_ranges_free(&scan);
+	pfn_ranges_free(&rounded);
+	return ret;
+}
+
 int dump_open(struct dump_ctx *d, const struct options *o)
 {
+	uint64_t pmem_end;
+
 	if (open_kernel(d, o) < 0)
 		return -1;
 	d->max_mapnr = d->in.max_pfn;
-	if (memmap_init(&d->mm, &d->ki, &d->xlat, d->max_mapnr) < 0)
+	if (plan_pmem(d) < 0 || memmap_init(&d->mm, &d->ki, &d->xlat, d->max_mapnr) < 0)
 		goto err;
-	/* A "mem=" kernel dumps more than it manages: trust its mem_map. */
+	/*
+	 * A "mem=" kernel dumps more than it manages: trust its mem_map, but
+	 * not over flagged pmem, whose un-allocated tail has no struct pages.
+	 */
+	pmem_end = d->pmem.regions.nr ? d->pmem.regions.r[d->pmem.regions.nr - 1].end : 0;
 	if (!d->in.is_kdump && d->mm.max_pfn && d->mm.max_pfn < d->max_mapnr)
-		d->max_mapnr = d->mm.max_pfn;
+		d->max_mapnr = d->mm.max_pfn > pmem_end ? d->mm.max_pfn :
+			       pmem_end < d->max_mapnr ? pmem_end : d->max_mapnr;
 	if (classifier_init(&d->cls, &d->ki, &d->xlat, &d->mm, &d->in.pm, o->dump_level) < 0)
 		goto err;
-	d->window_pfns = choose_window(d);
-	d->nr_windows = (d->max_mapnr + d->window_pfns - 1) / d->window_pfns;
-	d->carry_in = calloc(d->nr_windows ? d->nr_windows : 1, sizeof(*d->carry_in));
-	if (!d->carry_in) {
-		pr_err("out of memory\n");
+	if (plan_windows(d) < 0)
 		goto err;
-	}
 	if (bitmap_alloc(&d->bm, d->window_pfns) < 0 ||
 	    bitmap_alloc(&d->present, d->window_pfns) < 0)
 		goto err;
@@ -113,8 +214,10 @@ err:
 
 void dump_close(struct dump_ctx *d)
 {
-	free(d->carry_in);
-	d->carry_in = NULL;
+	free(d->windows);
+	d->windows = NULL;
+	pmem_plan_free(&d->pmem_plan);
+	pmem_layout_free(&d->pmem);
 	bitmap_free(&d->bm);
 	bitmap_free(&d->present);
 	classifier_free(&d->cls);
@@ -123,29 +226,44 @@ void dump_close(struct dump_ctx *d)
 	dump_input_close(&d->in);
 }
 
-static void window_range(const struct dump_ctx *d, uint64_t k, uint64_t *start, uint64_t *end)
+/* Clear the bits of @set's ranges in @bm. */
+static void clear_ranges(struct bitmap *bm, const struct pfn_ranges *set)
 {
-	*start = k * d->window_pfns;
-	*end = *start + d->window_pfns;
-	if (*end > d->max_mapnr)
-		*end = d->max_mapnr;
+	for (unsigned int i = 0; i < set->nr; i++)
+		if (set->r[i].end > bm->start && set->r[i].start < bm->end)
+			bitmap_clear_range(bm, set->r[i].start, set->r[i].end);
 }
 
-/* Classify window @k into d->bm; zero pages too when @zero_scan. */
+/*
+ * Classify window @k into d->bm; zero pages too when @zero_scan. Pmem
+ * is never classified: skipped pmem is cleared, and kept pmem (metadata)
+ * comes back as the input has it, whatever the dump level says of it.
+ * d->present holds the kept pages meanwhile.
+ */
 static int classify_window_nr(struct dump_ctx *d, uint64_t k, bool zero_scan,
 			      struct page_counts *cnt)
 {
-	uint64_t start, end;
+	const struct dump_window *win = &d->windows[k];
+	const struct pfn_ranges *keep = &d->pmem_plan.keep;
+	unsigned int i;
 
-	window_range(d, k, &start, &end);
-	bitmap_reset(&d->bm, start, end);
+	bitmap_reset(&d->bm, win->start, win->end);
 	dump_input_mark_present(&d->in, &d->bm, d->max_mapnr);
-	classifier_set_carry(&d->cls, &d->carry_in[k]);
+	clear_ranges(&d->bm, &d->pmem_plan.skip);
+	if (keep->nr) {
+		bitmap_reset(&d->present, win->start, win->end);
+		for (i = 0; i < keep->nr; i++)
+			bitmap_copy_range(&d->present, &d->bm, keep->r[i].start, keep->r[i].end);
+		clear_ranges(&d->bm, keep);
+	}
+	classifier_set_carry(&d->cls, &win->carry_in);
 	if (classify_window(&d->cls, &d->bm, cnt) < 0)
 		return -1;
 	if (zero_scan && (d->opt->dump_level & DL_EXCLUDE_ZERO) &&
 	    exclude_zero_pages(&d->cls, &d->bm, cnt) < 0)
 		return -1;
+	for (i = 0; i < keep->nr; i++)
+		bitmap_copy_range(&d->bm, &d->present, keep->r[i].start, keep->r[i].end);
 	return 0;
 }
 
@@ -179,13 +297,16 @@ static int count_pass(struct dump_ctx *d, bool zero_scan)
 	memset(&d->report.counts, 0, sizeof(d->report.counts));
 	d->nr_dumpable = 0;
 	for (k = 0; k < d->nr_windows; k++) {
-		d->carry_in[k] = carry;
+		d->windows[k].carry_in = carry;
 		if (classify_window_nr(d, k, zero_scan, &d->report.counts) < 0)
 			return -1;
 		classifier_get_carry(&d->cls, &carry);
 		d->nr_dumpable += bitmap_count(&d->bm, d->bm.start, d->bm.end);
 	}
 	d->bitmap_cached = d->nr_windows == 1;
+	d->report.pmem = d->pmem_plan.report;
+	d->report.pmem_meta = d->pmem_plan.meta_excluded;
+	d->report.pmem_user = d->pmem_plan.user_excluded;
 	d->report.memhole = dump_input_memory_hole(&d->in, d->max_mapnr,
 						   held_counts_partial_page(d));
 	return 0;
@@ -213,13 +334,14 @@ static int elf_pass(struct dump_ctx *d, struct elf_writer *w)
 		elf_load_pfn_range(l, d->ki.page_size, &start, &end);
 		if (elf_writer_load_begin(w, l) < 0)
 			return -1;
-		for (k = start / d->window_pfns;
-		     k < d->nr_windows && k * d->window_pfns < end; k++) {
+		for (k = 0; k < d->nr_windows && d->windows[k].start < end; k++) {
+			if (d->windows[k].end <= start)
+				continue;
 			if (window_bitmap(d, k, true) < 0 ||
 			    elf_writer_window(w, &d->bm) < 0)
 				return -1;
 		}
-		/* Past the last struct page (a "mem=" kernel): nothing to keep. */
+		/* Skipped pmem, or past the last struct page: nothing to keep. */
 		elf_writer_skip_to(w, end);
 		if (elf_writer_load_end(w) < 0)
 			return -1;
@@ -227,6 +349,7 @@ static int elf_pass(struct dump_ctx *d, struct elf_writer *w)
 	return elf_writer_finish(w);
 }
 
+/* Pages the ELF writer walks, for the progress meter. */
 static uint64_t pages_in_loads(const struct dump_ctx *d)
 {
 	uint64_t n = 0, start, end;
@@ -236,6 +359,7 @@ static uint64_t pages_in_loads(const struct dump_ctx *d)
 		elf_load_pfn_range(&d->in.loads[i], d->ki.page_size, &start, &end);
 		n += end - start;
 	}
+	n -= d->pmem_plan.meta_excluded + d->pmem_plan.user_excluded;
 	return n;
 }
 
@@ -320,13 +444,16 @@ static void kdump_params_fill(struct dump_ctx *d, const struct output_sink *out,
 	p->threads = d->opt->threads;
 	p->cyclic = reference_is_cyclic(d);
 	p->progress = &d->progress;
+	p->keep = &d->pmem_plan.keep;
+	/* makedumpfile knows levels up to 31; the pmem bit is ours alone. */
+	p->dump_level = d->opt->dump_level & DL_MAX;
 }
 
 static int write_kdump(struct dump_ctx *d, const struct output_sink *out)
 {
 	struct kdump_writer w;
 	struct kdump_params p;
-	uint64_t k, start, end;
+	uint64_t k;
 	int ret = -1;
 
 	if (count_pass(d, false) < 0)
@@ -338,10 +465,10 @@ static int write_kdump(struct dump_ctx *d, const struct output_sink *out)
 	for (k = 0; k < d->nr_windows; k++) {
 		if (window_bitmap(d, k, false) < 0)
 			goto out;
-		window_range(d, k, &start, &end);
-		bitmap_reset(&d->present, start, end);
+		bitmap_reset(&d->present, d->windows[k].start, d->windows[k].end);
 		dump_input_mark_held(&d->in, &d->present, d->max_mapnr,
 				     held_counts_partial_page(d));
+		clear_ranges(&d->present, &d->pmem_plan.skip);
 		if (kdump_writer_window(&w, &d->present, &d->bm, &d->report.counts) < 0)
 			goto out;
 	}

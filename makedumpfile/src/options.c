@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "filter/classify.h"
+#include "filter/pmem.h"
 #include "src/options.h"
 #include "util/log.h"
 
@@ -18,6 +19,7 @@ enum long_only {
 	OPT_NON_CYCLIC,
 	OPT_DUMP_DMESG,
 	OPT_NUM_THREADS,
+	OPT_PMEM_USERDATA,
 };
 
 static const struct option long_opts[] = {
@@ -28,6 +30,7 @@ static const struct option long_opts[] = {
 	{ "check-params", no_argument, NULL, OPT_CHECK_PARAMS },
 	{ "dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG },
 	{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
+	{ "pmem-userdata", no_argument, NULL, OPT_PMEM_USERDATA },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -56,13 +59,23 @@ void options_usage(FILE *out)
 		"  -R            rebuild DUMPFILE from a flattened stream on standard input\n"
 		"\n"
 		"Filtering:\n"
-		"  -d DL         dump level 0-31: the sum of the page kinds to leave out\n"
+		"  -d DL         dump level 0-63: the sum of the page kinds to leave out\n"
 		"                  1  pages filled with zero\n"
 		"                  2  page cache that is not private\n"
 		"                  4  all page cache\n"
 		"                  8  user process data (anonymous and hugetlbfs pages)\n"
 		"                 16  free pages\n"
+		"                 32  pmem metadata (struct pages kept on an NVDIMM namespace)\n"
 		"                hwpoison and offline pages are always left out.\n"
+		"\n"
+		"Persistent memory (PT_LOADs kexec marks with p_flags 0x10):\n"
+		"  by default its metadata, the struct pages of fsdax/devdax namespaces\n"
+		"  with map=dev, is kept at every dump level (crash needs it to follow\n"
+		"  fsdax pages), and its user data, the files' contents, is left out\n"
+		"  without being read. Metadata is found from the devm_memmap_vmcore list\n"
+		"  in VMCOREINFO, or else from each namespace's info block.\n"
+		"  --pmem-userdata  also keep pmem user data, filtered by -d like RAM.\n"
+		"                The dump then holds file contents, which may be secret.\n"
 		"\n"
 		"Other options:\n"
 		"  -f            overwrite DUMPFILE if it exists (never done otherwise)\n"
@@ -114,7 +127,7 @@ static int parse_one(struct options *o, int opt, bool *elf)
 
 	switch (opt) {
 	case 'd':
-		if (parse_uint(optarg, "dump level", DL_MAX, &v) < 0)
+		if (parse_uint(optarg, "dump level", DL_MAX | DL_EXCLUDE_PMEM_META, &v) < 0)
 			return -1;
 		o->dump_level = (unsigned int)v;
 		return 0;
@@ -148,6 +161,9 @@ static int parse_one(struct options *o, int opt, bool *elf)
 			return -1;
 		}
 		o->cyclic_buffer_kib = v;
+		return 0;
+	case OPT_PMEM_USERDATA:
+		o->pmem_userdata = true;
 		return 0;
 	case OPT_NON_MMAP:
 		o->no_mmap = true;

@@ -362,7 +362,7 @@ static void corrupt_headers_rejected(void **state)
 	free(path);
 }
 
-/* Start a dump, then fail on a window that does not start at pfn 0. */
+/* Start a dump, then fail on a window that does not start on a bitmap byte. */
 static void fail_after_headers(struct env *e, const char *path)
 {
 	struct out_file of;
@@ -382,7 +382,7 @@ static void fail_after_headers(struct env *e, const char *path)
 	p.nr_dumpable = 1;
 	assert_int_equal(kdump_writer_begin(&w, &p), 0);
 	assert_int_equal(bitmap_alloc(&bm, 64), 0);
-	bitmap_reset(&bm, 64, 128);
+	bitmap_reset(&bm, 4, 68);
 	assert_int_equal(kdump_writer_window(&w, &bm, &bm, &cnt), -1);
 	kdump_writer_free(&w);
 	bitmap_free(&bm);

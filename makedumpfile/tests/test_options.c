@@ -43,6 +43,13 @@ static void makedumpfile_command_lines(void **state)
 	assert_int_equal(o.cyclic_buffer_kib, 1024);
 	assert_true(o.force);
 	assert_int_equal(o.dump_level, 0);
+	assert_false(o.pmem_userdata);
+
+	/* Bit 32 drops pmem metadata; user data on pmem only on request. */
+	assert_int_equal(PARSE(&o, "-l", "-d", "63", "--pmem-userdata", "in", "out"),
+			 OPTIONS_RUN);
+	assert_int_equal(o.dump_level, 63);
+	assert_true(o.pmem_userdata);
 }
 
 static void bad_command_lines(void **state)
@@ -50,7 +57,7 @@ static void bad_command_lines(void **state)
 	struct options o;
 
 	(void)state;
-	assert_int_equal(PARSE(&o, "-d", "32", "in", "out"), OPTIONS_ERROR);
+	assert_int_equal(PARSE(&o, "-d", "64", "in", "out"), OPTIONS_ERROR);
 	assert_int_equal(PARSE(&o, "-d", "-1", "in", "out"), OPTIONS_ERROR);
 	assert_int_equal(PARSE(&o, "-d", "x", "in", "out"), OPTIONS_ERROR);
 	assert_int_equal(PARSE(&o, "-E", "-c", "in", "out"), OPTIONS_ERROR);

@@ -249,6 +249,10 @@ int pmem_layout_find(struct pmem_layout *pl, const struct pmem_source *src)
 	if (src->has_flags ? regions_from_flags(pl, src) < 0 :
 	    regions_from_list(pl, src->pm, &list) < 0)
 		goto out;
+	for (unsigned int i = 0; src->more_regions && i < src->more_regions->nr; i++)
+		if (pfn_ranges_add(&pl->regions, src->more_regions->r[i].start,
+				   src->more_regions->r[i].end) < 0)
+			goto out;
 	if (listed) {
 		if (pfn_ranges_intersect(&pl->meta, &list, &pl->regions) < 0)
 			goto out;
@@ -289,6 +293,9 @@ int pmem_plan_make(struct pmem_plan *plan, const struct pmem_layout *pl,
 
 	memset(plan, 0, sizeof(*plan));
 	plan->report = pmem_layout_found(pl);
+	if (pfn_ranges_intersect(&held, &pl->regions, present) < 0)
+		goto out;
+	plan->held = pfn_ranges_pages(&held);
 	if (pfn_ranges_intersect(&held, &pl->meta, present) < 0)
 		goto out;
 	if (drop_meta) {

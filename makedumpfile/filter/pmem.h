@@ -41,6 +41,8 @@ struct pmem_source {
 	 * the info blocks before them.
 	 */
 	bool has_flags;
+	/* Pmem the input does not hold (a live system's, from /proc/iomem). */
+	const struct pfn_ranges *more_regions;
 	const struct vmcoreinfo *vmci;
 	struct x86_64_xlat *xlat;
 	const struct physmem *pm;
@@ -60,6 +62,7 @@ struct pmem_plan {
 	struct pfn_ranges keep;		/* dumped whatever -d says */
 	uint64_t meta_excluded;		/* present pages of skip, per kind */
 	uint64_t user_excluded;
+	uint64_t held;			/* pages of pmem the input holds */
 	bool report;			/* the report shows the pmem lines */
 };
 

@@ -121,6 +121,10 @@ static int add_load(struct elfcore *ec, const Elf64_Phdr *ph, unsigned int idx)
 {
 	struct elf_load *l = &ec->loads[ec->nr_loads];
 
+	if (ph->p_paddr == (Elf64_Addr)-1) {
+		ec->live = true;	/* only /proc/kcore has such segments */
+		return 0;
+	}
 	if (ph->p_filesz > ph->p_memsz) {
 		pr_err("%s: PT_LOAD %u has file size above memory size\n", ec->path, idx);
 		return -1;
@@ -171,6 +175,20 @@ static int parse_notes(struct elfcore *ec)
 		off = next;
 	}
 	return 0;
+}
+
+/* The start of x86_64's kernel image mapping (__START_KERNEL_map). */
+#define KERNEL_IMAGE_VADDR 0xffffffff80000000ULL
+
+/* In /proc/kcore the kernel text is a second view of RAM: count it once. */
+static void drop_kernel_text_alias(struct elfcore *ec)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ec->nr_loads; i++)
+		if (ec->loads[i].vaddr < KERNEL_IMAGE_VADDR)
+			ec->loads[n++] = ec->loads[i];
+	ec->nr_loads = n;
 }
 
 /*
@@ -250,6 +268,8 @@ int elfcore_open(struct elfcore *ec, const char *path)
 	}
 	free(phdrs);
 	phdrs = NULL;
+	if (ec->live)
+		drop_kernel_text_alias(ec);
 
 	if (!ec->nr_loads) {
 		pr_err("%s has no PT_LOAD segments\n", path);

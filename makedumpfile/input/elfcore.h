@@ -32,6 +32,11 @@ struct elfcore {
 	Elf64_Ehdr ehdr;
 	struct elf_load *loads;
 	unsigned int nr_loads;
+	/*
+	 * /proc/kcore: segments without a physical address (vmalloc,
+	 * vmemmap) and the kernel text alias of RAM are left out.
+	 */
+	bool live;
 
 	/* All PT_NOTE contents, concatenated, as they will be written out. */
 	Elf64_Phdr note_phdr;

@@ -23,4 +23,16 @@ struct dump_report {
 
 void report_print(const struct dump_report *r);
 
+/* --mem-usage: the machine's pages by kind, as makedumpfile prints them. */
+struct mem_usage {
+	struct page_counts counts;	/* excludable RAM pages, at -d 31 */
+	uint64_t ram_pages;		/* "Total pages on system" */
+	unsigned int page_size;
+	bool pmem;
+	uint64_t pmem_meta;		/* device memmap pages: kept by default */
+	uint64_t pmem_user;		/* left out unless --pmem-userdata */
+};
+
+void report_print_mem_usage(const struct mem_usage *u);
+
 #endif

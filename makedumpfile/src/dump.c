@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "input/iomem.h"
 #include "kernel/printk.h"
 #include "output/elf_writer.h"
 #include "output/flatten.h"
@@ -111,6 +112,13 @@ static int input_pages(const struct dump_ctx *d, struct pfn_ranges *present)
 	return 0;
 }
 
+#define IOMEM "/proc/iomem"
+
+static bool live_input(const struct dump_ctx *d)
+{
+	return !d->in.is_kdump && d->in.elf.live;
+}
+
 /* Find pmem and decide, from the options, what to skip and what to keep. */
 static int plan_pmem(struct dump_ctx *d)
 {
@@ -118,18 +126,28 @@ static int plan_pmem(struct dump_ctx *d)
 	struct pmem_source src = {
 		.loads = d->in.loads, .nr_loads = d->in.nr_loads,
 		.has_flags = !d->in.is_kdump, .vmci = &d->vmci, .xlat = &d->xlat,
-		.pm = &d->in.pm,
+		.pm = &d->in.pm, .more_regions = &d->live_pmem,
 	};
-	struct pfn_ranges present = { 0 };
+	struct pfn_ranges present = { 0 }, crash = { 0 };
 	int ret;
 
+	if (live_input(d) && (iomem_find(IOMEM, "Persistent Memory", &d->live_pmem) < 0 ||
+			      iomem_find(IOMEM, "Crash kernel", &d->crashkernel) < 0))
+		return -1;
 	if (pmem_layout_find(&d->pmem, &src) < 0)
 		return -1;
 	ret = input_pages(d, &present);
 	if (!ret)
 		ret = pmem_plan_make(&d->pmem_plan, &d->pmem, &present,
 				     o->dump_level & DL_EXCLUDE_PMEM_META, o->pmem_userdata);
+	/* Memory reserved for the capture kernel is not in its /proc/vmcore. */
+	if (!ret)
+		ret = pfn_ranges_intersect(&crash, &d->crashkernel, &present);
+	d->crashkernel_pages = pfn_ranges_pages(&crash);
+	for (unsigned int i = 0; !ret && i < crash.nr; i++)
+		ret = pfn_ranges_add(&d->pmem_plan.skip, crash.r[i].start, crash.r[i].end);
 	pfn_ranges_free(&present);
+	pfn_ranges_free(&crash);
 	if (!ret && o->pmem_userdata && d->pmem.user.nr)
 		pr_warn("--pmem-userdata: the dump holds the contents of files on persistent memory, which may be sensitive\n");
 	return ret;
@@ -216,6 +234,8 @@ void dump_close(struct dump_ctx *d)
 {
 	free(d->windows);
 	d->windows = NULL;
+	pfn_ranges_free(&d->live_pmem);
+	pfn_ranges_free(&d->crashkernel);
 	pmem_plan_free(&d->pmem_plan);
 	pmem_layout_free(&d->pmem);
 	bitmap_free(&d->bm);
@@ -563,6 +583,36 @@ static int rebuild_flattened(const struct options *o)
 	return 0;
 }
 
+/*
+ * --mem-usage: classify as -d 31 would, write nothing. On /proc/kcore
+ * this is the running system: what a crash dump of it would hold.
+ */
+static int show_mem_usage(const struct options *o)
+{
+	struct options at31 = *o;
+	struct mem_usage u = { 0 };
+	struct dump_ctx d;
+	int ret = -1;
+
+	at31.dump_level = DL_MAX;
+	if (dump_open(&d, &at31) < 0)
+		return -1;
+	if (count_pass(&d, true) < 0)
+		goto out;
+	u.counts = d.report.counts;
+	u.page_size = d.ki.page_size;
+	u.ram_pages = d.max_mapnr - d.report.memhole - d.crashkernel_pages -
+		      d.pmem_plan.held;
+	u.pmem = d.pmem_plan.report;
+	u.pmem_meta = pfn_ranges_pages(&d.pmem.meta);
+	u.pmem_user = pfn_ranges_pages(&d.pmem.user);
+	report_print_mem_usage(&u);
+	ret = 0;
+out:
+	dump_close(&d);
+	return ret;
+}
+
 int dump_main(const struct options *o)
 {
 	struct dump_ctx d;
@@ -576,8 +626,15 @@ int dump_main(const struct options *o)
 		pr_err("snappy compression (-p) is not built in: use -c, -l or -z\n");
 		return -1;
 	}
+	if (o->mem_usage)
+		return show_mem_usage(o);
 	if (dump_open(&d, o) < 0)
 		return -1;
+	if (live_input(&d)) {
+		pr_err("%s is a running system's memory: only --mem-usage reads it\n", o->vmcore);
+		dump_close(&d);
+		return -1;
+	}
 	ret = dump_write(&d);
 	if (!ret) {
 		report_print(&d.report);

@@ -20,6 +20,7 @@ enum long_only {
 	OPT_DUMP_DMESG,
 	OPT_NUM_THREADS,
 	OPT_PMEM_USERDATA,
+	OPT_MEM_USAGE,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +32,7 @@ static const struct option long_opts[] = {
 	{ "dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG },
 	{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
 	{ "pmem-userdata", no_argument, NULL, OPT_PMEM_USERDATA },
+	{ "mem-usage", no_argument, NULL, OPT_MEM_USAGE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -45,6 +47,7 @@ void options_usage(FILE *out)
 		"  makedumpfile --dump-dmesg [-f] VMCORE LOGFILE\n"
 		"  makedumpfile -F [-c|-l|-z|-E] [-d DL] VMCORE > FLATTENED\n"
 		"  makedumpfile -R DUMPFILE < FLATTENED\n"
+		"  makedumpfile --mem-usage /proc/kcore|VMCORE\n"
 		"\n"
 		"Filter a kernel crash dump (/proc/vmcore or a copy of it) into a smaller dump.\n"
 		"\n"
@@ -85,6 +88,9 @@ void options_usage(FILE *out)
 		"                processed in windows of KIB*8192 pages so peak memory does\n"
 		"                not grow with the dumped machine's memory size\n"
 		"  --dump-dmesg  write the dumped kernel's log to LOGFILE instead of a dump\n"
+		"  --mem-usage   print the pages of each kind and the size a dump at -d 31\n"
+		"                would have, pmem included; of the running system with\n"
+		"                /proc/kcore (pmem and crashkernel from /proc/iomem)\n"
 		"  --num-threads N  compress on N threads (the output does not depend on N)\n"
 		"  --non-mmap    read the input with pread instead of mmap\n"
 		"  --check-params  check the command line and exit\n"
@@ -162,6 +168,9 @@ static int parse_one(struct options *o, int opt, bool *elf)
 		}
 		o->cyclic_buffer_kib = v;
 		return 0;
+	case OPT_MEM_USAGE:
+		o->mem_usage = true;
+		return 0;
 	case OPT_PMEM_USERDATA:
 		o->pmem_userdata = true;
 		return 0;
@@ -205,6 +214,14 @@ static enum options_result check_operands(struct options *o, int n, char **files
 			return OPTIONS_ERROR;
 		}
 		o->dumpfile = files[0];
+		return OPTIONS_RUN;
+	}
+	if (o->mem_usage) {
+		if (n != 1 || o->flatten) {
+			pr_err("--mem-usage takes one argument, /proc/kcore or a VMCORE\n");
+			return OPTIONS_ERROR;
+		}
+		o->vmcore = files[0];
 		return OPTIONS_RUN;
 	}
 	if (o->flatten && !o->dump_dmesg) {

@@ -25,6 +25,7 @@ struct options {
 	bool dump_dmesg;	/* --dump-dmesg: write the kernel log, not a dump */
 	bool flatten;		/* -F: flattened format to standard output */
 	bool rebuild;		/* -R: rebuild DUMPFILE from a flattened stream on stdin */
+	bool mem_usage;		/* --mem-usage: what a dump would hold, no dump */
 	bool pmem_userdata;	/* --pmem-userdata: keep file data on pmem */
 	unsigned int threads;	/* --num-threads */
 	const char *vmcore;	/* NULL with -R */

@@ -128,7 +128,19 @@ stage_first() {
 	step page-cache fill_page_cache
 	step tmpfs fill_tmpfs
 	step anon fill_anon
+	step mem-usage mem_usage
 	load_capture_and_crash
+}
+
+# What a dump of the running system would hold: makedumpfile 1.7.2's
+# --mem-usage and ours, which also counts pmem metadata and user data.
+mem_usage() {
+	makedumpfile --mem-usage /proc/kcore >"$R/mem-usage.mkdf" 2>&1 ||
+		echo "makedumpfile --mem-usage failed (see mem-usage.mkdf)"
+	if [ -n "${LAB_OURS:-}" ] && [ -x "$LAB_OURS" ]; then
+		"$LAB_OURS" --mem-usage /proc/kcore >"$R/mem-usage.ours" 2>&1
+		cat "$R/mem-usage.ours"
+	fi
 }
 
 # Load the capture kernel, note memory, and crash into it.

@@ -292,10 +292,11 @@ int pmem_plan_make(struct pmem_plan *plan, const struct pmem_layout *pl,
 	int ret = -1;
 
 	memset(plan, 0, sizeof(*plan));
-	plan->report = pmem_layout_found(pl);
 	if (pfn_ranges_intersect(&held, &pl->regions, present) < 0)
 		goto out;
 	plan->held = pfn_ranges_pages(&held);
+	/* Without pmem in the input the report stays makedumpfile's. */
+	plan->report = plan->held > 0;
 	if (pfn_ranges_intersect(&held, &pl->meta, present) < 0)
 		goto out;
 	if (drop_meta) {

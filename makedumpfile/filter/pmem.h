@@ -51,11 +51,6 @@ struct pmem_source {
 int pmem_layout_find(struct pmem_layout *pl, const struct pmem_source *src);
 void pmem_layout_free(struct pmem_layout *pl);
 
-static inline bool pmem_layout_found(const struct pmem_layout *pl)
-{
-	return pl->regions.nr || pl->nr_listed;
-}
-
 /* What the filter does with pmem, from the layout and the user's choice. */
 struct pmem_plan {
 	struct pfn_ranges skip;		/* neither classified nor dumped */
@@ -63,7 +58,7 @@ struct pmem_plan {
 	uint64_t meta_excluded;		/* present pages of skip, per kind */
 	uint64_t user_excluded;
 	uint64_t held;			/* pages of pmem the input holds */
-	bool report;			/* the report shows the pmem lines */
+	bool report;			/* the input holds pmem: report it */
 };
 
 /* @present: the page frames the input holds. */

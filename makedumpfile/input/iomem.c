@@ -19,9 +19,9 @@ int iomem_find(const char *path, const char *name, struct pfn_ranges *out)
 		return -1;
 	}
 	while (ret == 0 && fgets(line, sizeof(line), f)) {
-		/* Nested resources are indented: "  namespace0.0" in a region. */
-		if (sscanf(line, "%llx-%llx : %n", &start, &end, &used) != 2 ||
-		    line[0] == ' ' || strncmp(line + used, name, strlen(name)))
+		/* At any depth: "Crash kernel" is nested in "System RAM". */
+		if (sscanf(line, " %llx-%llx : %n", &start, &end, &used) != 2 ||
+		    strncmp(line + used, name, strlen(name)))
 			continue;
 		if (!start && !end) {
 			pr_err("%s shows no addresses: --mem-usage needs root\n", path);

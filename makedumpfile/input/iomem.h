@@ -5,8 +5,8 @@
 #include "filter/pfn_ranges.h"
 
 /*
- * Add the pages of the top-level resources of @path (/proc/iomem) whose
- * name starts with @name ("Persistent Memory", "Crash kernel") to @out,
+ * Add the pages of the resources of @path (/proc/iomem), at any depth,
+ * whose name starts with @name ("Persistent Memory", "Crash kernel") to @out,
  * rounded out to whole pages. 0, or -1 with an error printed.
  */
 int iomem_find(const char *path, const char *name, struct pfn_ranges *out);

@@ -148,6 +148,9 @@ static int plan_pmem(struct dump_ctx *d)
 		ret = pfn_ranges_add(&d->pmem_plan.skip, crash.r[i].start, crash.r[i].end);
 	pfn_ranges_free(&present);
 	pfn_ranges_free(&crash);
+	if (!ret && d->pmem.nr_listed && !d->pmem_plan.held && !live_input(d))
+		pr_warn("the kernel lists %u device memmap(s) but the input holds no pmem: its struct pages are not in the dump (load the capture kernel with kexec -s, or a kexec that adds pmem)\n",
+			d->pmem.nr_listed);
 	if (!ret && o->pmem_userdata && d->pmem.user.nr)
 		pr_warn("--pmem-userdata: the dump holds the contents of files on persistent memory, which may be sensitive\n");
 	return ret;
@@ -603,7 +606,7 @@ static int show_mem_usage(const struct options *o)
 	u.page_size = d.ki.page_size;
 	u.ram_pages = d.max_mapnr - d.report.memhole - d.crashkernel_pages -
 		      d.pmem_plan.held;
-	u.pmem = d.pmem_plan.report;
+	u.pmem = d.pmem.regions.nr > 0;
 	u.pmem_meta = pfn_ranges_pages(&d.pmem.meta);
 	u.pmem_user = pfn_ranges_pages(&d.pmem.user);
 	report_print_mem_usage(&u);

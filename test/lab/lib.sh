@@ -42,3 +42,94 @@ run_cycle() {
 
 # meta_get FILE KEY: the value of KEY=value in FILE.
 meta_get() { sed -n "s/^$2=//p" "$1" | head -n1; }
+
+# report_value FILE LABEL: the last value (decimal) that a makedumpfile
+# --message-level 31 report in FILE gives for LABEL ("Excluded pages",
+# "Free pages", "pmem userdata pages", ...); empty if the line is missing.
+report_value() {
+	local v
+	v=$(tr '\r' '\n' <"$1" | sed -n "s/^[[:space:]]*$2[[:space:]]*: *\(0x[0-9a-fA-F]*\|[0-9][0-9]*\)[[:space:]]*\$/\1/p" | tail -n1)
+	[ -n "$v" ] && echo $((v))
+}
+
+# Report lines that the pmem filter leaves as makedumpfile 1.7.2 has them.
+PMEM_SAME=("Non-private cache pages" "Private cache pages" "User process data pages"
+	"Free pages" "Hwpoison pages" "Offline pages" "Original pages" "Memory Hole"
+	"Total pages")
+
+# check_pmem_counts WHAT REF OURS DL MODE STATS
+# Our report OURS at dump level DL (0..63) beside makedumpfile 1.7.2's REF
+# at DL & 31, on a vmcore with PF_DEV pmem PT_LOADs, whose independent page
+# counts (test/lab/pmem-pages.py stats) are in STATS. MODE is "default"
+# (pmem user data left out) or "userdata" (--pmem-userdata). Expected:
+#   - the cache, private, user, free, hwpoison, offline, original, hole and
+#     total lines equal 1.7.2's (pmem pages are none of those kinds);
+#   - "pmem metadata pages" = the listed metadata pages with DL & 32, else 0;
+#   - "pmem userdata pages" = flagged pages - metadata pages by default,
+#     0 with --pmem-userdata;
+#   - with DL & 1, 1.7.2 also counts the zero pages of the whole pmem range
+#     as zero pages; we never count metadata as zero pages (kept, or left out
+#     as metadata), and count pmem user data as zero pages only with
+#     --pmem-userdata: ours = 1.7.2's - meta_zero - user_zero (+ user_zero);
+#   - Excluded = 1.7.2's - (the zero pages above) + pmem metadata + pmem
+#     userdata, and Remaining = Original - Excluded.
+check_pmem_counts() {
+	local what=$1 ref=$2 ours=$3 dl=$4 mode=$5 stats=$6
+	local F M U mz uz c r o mm uu rz oz wz re oe we orig wrong=()
+	F=$(meta_get "$stats" flagged_pages)
+	M=$(meta_get "$stats" meta_pages)
+	U=$(meta_get "$stats" user_pages)
+	mz=$(meta_get "$stats" meta_zero)
+	uz=$(meta_get "$stats" user_zero)
+	if [ -z "$F" ] || [ "$F" -eq 0 ]; then
+		fail "$what: no PF_DEV pmem pages in the vmcore ($stats)"
+		return
+	fi
+	for c in "${PMEM_SAME[@]}"; do
+		r=$(report_value "$ref" "$c")
+		o=$(report_value "$ours" "$c")
+		[ -n "$r" ] && [ "$r" = "$o" ] || wrong+=("$c: 1.7.2 ${r:-missing}, ours ${o:-missing}")
+	done
+	mm=0
+	((dl & 32)) && mm=$M
+	uu=0
+	[ "$mode" = default ] && uu=$U
+	o=$(report_value "$ours" "pmem metadata pages")
+	[ "$o" = "$mm" ] || wrong+=("pmem metadata pages: ours ${o:-missing}, expected $mm")
+	o=$(report_value "$ours" "pmem userdata pages")
+	[ "$o" = "$uu" ] || wrong+=("pmem userdata pages: ours ${o:-missing}, expected $uu ($F flagged - $M metadata pages, or 0 with --pmem-userdata)")
+	rz=$(report_value "$ref" "Pages filled with zero")
+	oz=$(report_value "$ours" "Pages filled with zero")
+	wz=${rz:-0}
+	if ((dl & 1)); then
+		wz=$((rz - mz - uz))
+		[ "$mode" = userdata ] && wz=$((wz + uz))
+	fi
+	[ -n "$rz" ] && [ "$oz" = "$wz" ] ||
+		wrong+=("Pages filled with zero: ours ${oz:-missing}, expected $wz (1.7.2 ${rz:-missing}; pmem zero pages: $mz metadata, $uz user data)")
+	re=$(report_value "$ref" "Excluded pages")
+	oe=$(report_value "$ours" "Excluded pages")
+	we=$((${re:-0} - (${rz:-0} - wz) + mm + uu))
+	[ -n "$re" ] && [ "$oe" = "$we" ] ||
+		wrong+=("Excluded pages: ours ${oe:-missing}, expected $we = 1.7.2 ${re:-missing} - $((${rz:-0} - wz)) pmem zero pages + $mm metadata + $uu user data")
+	orig=$(report_value "$ours" "Original pages")
+	o=$(report_value "$ours" "Remaining pages")
+	[ -n "$orig" ] && [ -n "$oe" ] && [ "$o" = "$((orig - oe))" ] ||
+		wrong+=("Remaining pages: ours ${o:-missing}, Original ${orig:-missing} - Excluded ${oe:-missing}")
+	if [ ${#wrong[@]} -eq 0 ]; then
+		pass "$what: cache/private/user/free/hwpoison/offline/original/hole/total = 1.7.2's;" \
+			"pmem metadata $mm, pmem userdata $uu (= $F flagged - $M metadata pages$([ "$mode" = userdata ] && echo ', kept')); zero $oz (1.7.2 $rz);" \
+			"Excluded $oe = 1.7.2's $re - $((rz - wz)) + $mm + $uu"
+	else
+		fail "$what: report does not match makedumpfile 1.7.2's with the pmem rules ($ours, $ref):"
+		printf '  %s\n' "${wrong[@]}"
+	fi
+}
+
+# ours_binary: the project's makedumpfile as the lab finds it (an out-of-tree
+# build under $PMEMDUMP_BUILD, else the in-tree binary); empty if not built.
+ours_binary() {
+	local b=$REPO/makedumpfile/makedumpfile
+	[ -n "${PMEMDUMP_BUILD:-}" ] && b=$PMEMDUMP_BUILD/makedumpfile/makedumpfile
+	[ -x "$b" ] && readlink -f "$b"
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""Independent page counts for the pmem filter checks of the VM lab.
+
+  pmem-pages.py stats VMCORE
+      From an ELF vmcore (no vmlinux): the PT_LOADs with PF_DEV (0x10), the
+      device memmap list from VMCOREINFO (kernel-patches/0001, walked by
+      scripts/lab.d/guest/pmem-metadata.py), and per page of the flagged
+      PT_LOADs whether it is metadata (in a listed range) or user data, zero
+      or filled with the pmem marker. Prints key=value lines:
+        flagged_pages   pages of the flagged PT_LOADs
+        meta_pages      of those, pages in a listed range (kept by default)
+        user_pages      the rest (pmem user data, left out by default)
+        meta_zero       zero pages among meta_pages
+        user_zero       zero pages among user_pages
+        user_marker     user data pages filled with the marker
+        ram_marker      pages of the other PT_LOADs filled with the marker
+        first_marker    physical address of the first user data page
+                        filled with the marker (0 if none)
+        list            the listed ranges, "START-END,..." (END exclusive)
+  pmem-pages.py count FILE
+      how many times a whole page of the marker (the 16-byte marker repeated
+      256 times) occurs in FILE, not overlapping: the marker pages that an
+      ELF dump or an uncompressed kdump file carries.
+  pmem-pages.py page VMCORE VMLINUX PADDR [INO]
+      with drgn: the struct page of PADDR ("page= flags= mapping= index="),
+      its dev_pagemap type, and with INO the i_mapping of that inode on the
+      pmem0 file system (walked from its super block, independent of the
+      page), as key=value lines.
+
+Exit status 0 on success, 1 on an error (message on stderr).
+"""
+import importlib.machinery
+import importlib.util
+import mmap
+import os
+import sys
+
+PAGE = 4096
+PF_DEV = 0x10
+MARK = b"PMEMDUMP-PMEM-MK"
+MARK_PAGE = MARK * (PAGE // len(MARK))
+ZERO_PAGE = bytes(PAGE)
+HERE = os.path.dirname(os.path.abspath(__file__))
+PMDUMP = os.path.join(HERE, "..", "..", "scripts", "lab.d", "guest", "pmem-metadata.py")
+
+
+def pmem_metadata():
+    loader = importlib.machinery.SourceFileLoader("pmem_metadata", PMDUMP)
+    spec = importlib.util.spec_from_loader("pmem_metadata", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def stats(path):
+    pm = pmem_metadata()
+    core = pm.Core(path)
+    ranges = pm.walk(core, pm.vmcoreinfo(core))
+    out = dict(flagged_pages=0, meta_pages=0, user_pages=0, meta_zero=0,
+               user_zero=0, user_marker=0, ram_marker=0, first_marker=0)
+    with open(path, "rb") as f:
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        for p in core.loads():
+            _, flags, off, _, paddr, filesz, memsz = p
+            if filesz != memsz or paddr % PAGE or filesz % PAGE:
+                raise SystemExit(f"PT_LOAD {paddr:#x}: unexpected layout "
+                                 f"(filesz {filesz:#x}, memsz {memsz:#x})")
+            for i in range(filesz // PAGE):
+                data = mm[off + i * PAGE:off + (i + 1) * PAGE]
+                pa = paddr + i * PAGE
+                if not flags & PF_DEV:
+                    out["ram_marker"] += data == MARK_PAGE
+                    continue
+                out["flagged_pages"] += 1
+                if any(s <= pa and pa + PAGE <= e for s, e in ranges):
+                    out["meta_pages"] += 1
+                    out["meta_zero"] += data == ZERO_PAGE
+                else:
+                    out["user_pages"] += 1
+                    out["user_zero"] += data == ZERO_PAGE
+                    if data == MARK_PAGE:
+                        out["user_marker"] += 1
+                        if not out["first_marker"]:
+                            out["first_marker"] = pa
+        mm.close()
+    for k, v in out.items():
+        print(f"{k}={v:#x}" if k == "first_marker" else f"{k}={v}")
+    print("list=" + ",".join(f"{s:#x}-{e:#x}" for s, e in ranges))
+
+
+def count(path):
+    n = 0
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            print(0)
+            return
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        pos = mm.find(MARK_PAGE)
+        while pos >= 0:
+            n += 1
+            pos = mm.find(MARK_PAGE, pos + PAGE)
+        mm.close()
+    print(n)
+
+
+def page(vmcore, vmlinux, paddr, ino=None):
+    import drgn
+    from drgn.helpers.linux.list import list_for_each_entry
+    from drgn.helpers.linux.mm import pfn_to_page
+
+    prog = drgn.Program()
+    prog.set_core_dump(vmcore)
+    prog.load_debug_info([vmlinux])
+    pg = pfn_to_page(prog, paddr // PAGE)
+    print(f"page={pg.value_():#x}")
+    print(f"flags={pg.flags.value_():#x}")
+    print(f"mapping={pg.mapping.value_():#x}")
+    print(f"index={pg.index.value_():#x}")
+    print(f"pgmap_type={pg.pgmap.type.value_()}")
+    print(f"fsdax_type={prog.constant('MEMORY_DEVICE_FS_DAX').value_()}")
+    if ino is None:
+        return
+    for sb in list_for_each_entry("struct super_block", prog["super_blocks"].address_of_(),
+                                  "s_list"):
+        if sb.s_id.string_().decode() != "pmem0":
+            continue
+        for inode in list_for_each_entry("struct inode", sb.s_inodes.address_of_(),
+                                         "i_sb_list"):
+            if inode.i_ino.value_() == ino:
+                print(f"i_mapping={inode.i_mapping.value_():#x}")
+                return
+    raise SystemExit(f"inode {ino} not found on pmem0")
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "stats":
+        stats(argv[2])
+    elif len(argv) == 3 and argv[1] == "count":
+        count(argv[2])
+    elif len(argv) in (5, 6) and argv[1] == "page":
+        page(argv[2], argv[3], int(argv[4], 0), int(argv[5]) if len(argv) == 6 else None)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -5,8 +5,16 @@
 # ours/theirs ratios. Inputs: the VM lab's loaded-guest vmcore and a large
 # sparse synthetic vmcore (16 GiB of memory described).
 #
+# The pmem section: two synthetic vmcores with the same 4 GiB of fsdax
+# namespaces (PF_DEV-flagged, listed, sparse device memmap), one in a 4 GiB
+# pmem region and one in a 4 TiB region whose rest is unallocated. Ours
+# should cost the same on both; makedumpfile 1.7.2, which treats pmem as
+# RAM, runs on the 4 GiB one beside it.
+#
 #   bench/compare-makedumpfile.sh [BUILD_DIR]      (default: the source tree)
 #   RUNS=5 LARGE_MIB=32768 bench/compare-makedumpfile.sh
+#   SECTIONS=pmem bench/compare-makedumpfile.sh    (only the pmem section;
+#                                                   default "main pmem")
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +23,7 @@ ours=$build/makedumpfile/makedumpfile
 gen=$build/test/vmcore-gen/vmcore-gen
 ref=${REF_MAKEDUMPFILE:-$(command -v makedumpfile || true)}
 runs=${RUNS:-3}
+sections=" ${SECTIONS:-main pmem} "
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/mdf-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -23,12 +32,14 @@ trap 'rm -rf "$work"' EXIT
 
 inputs=()
 lab_meta=/var/cache/pmemdump/vmcores/kdump-fsdax.meta
-if [ -r "$lab_meta" ]; then
+if [[ $sections != *" main "* ]]; then
+	:
+elif [ -r "$lab_meta" ]; then
 	inputs+=("lab:$(sed -n 's/^vmcore=//p' "$lab_meta")")
 else
 	echo "note: no lab vmcore; run 'scripts/lab vmcore kdump-fsdax' for the real input" >&2
 fi
-if [ -x "$gen" ]; then
+if [[ $sections == *" main "* ]] && [ -x "$gen" ]; then
 	"$gen" --large-mib "${LARGE_MIB:-16384}" --paging 4 "$work/large.vmcore" >/dev/null
 	inputs+=("synthetic-${LARGE_MIB:-16384}MiB:$work/large.vmcore")
 fi
@@ -44,6 +55,21 @@ measure() {
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+# bench_ours INPUT OPTIONS: ours alone, RUNS times after a warm-up; sets
+# wall (median), rss (max) and size.
+bench_ours() {
+	local input=$1 opts=$2
+	measure "$ours" $opts "$input"
+	: >"$work/ours.walls"; : >"$work/ours.rss"
+	for _ in $(seq "$runs"); do
+		measure "$ours" $opts "$input"
+		echo "$wall" >>"$work/ours.walls"
+		echo "$rss" >>"$work/ours.rss"
+	done
+	wall=$(median <"$work/ours.walls")
+	rss=$(sort -n "$work/ours.rss" | tail -1)
+}
 
 # bench NAME INPUT OPTIONS: both tools, alternating, RUNS times each.
 bench() {
@@ -85,3 +111,24 @@ for entry in "${inputs[@]}"; do
 			"$(echo "$rss" | awk '{print $1/1024}')" - - "$(echo "$size" | awk '{print $1/1048576}')"
 	done
 done
+
+# Persistent memory: 4 GiB of namespaces in a 4 GiB and in a 4 TiB region.
+# The second row of each pair is ours alone; the third compares ours on
+# the two ("ours s" and "ours MB": 4 TiB, "ref s" and "ref MB": 4 GiB).
+if [[ $sections == *" pmem "* ]] && [ -x "$gen" ]; then
+	pmem_opts="--pmem-ns-mib 4096 --pmem-flag --pmem-list --pmem-sparse-meta"
+	"$gen" --pmem-mib 4096 $pmem_opts "$work/pmem-4g.vmcore" >/dev/null
+	"$gen" --pmem-mib 4194304 $pmem_opts "$work/pmem-4t.vmcore" >/dev/null
+	for opts in "-l -d 31" "-E -d 31"; do
+		name=pmem-4GiB
+		bench "$work/pmem-4g.vmcore" "$opts"
+		w_4g=$(median <"$work/ours.walls"); r_4g=$(sort -n "$work/ours.rss" | tail -1)
+		bench_ours "$work/pmem-4t.vmcore" "$opts"
+		printf '%-22s %-22s %8.2f %8s %6s %8.1f %8s %6s %9.1f\n' pmem-4TiB "$opts" "$wall" - - \
+			"$(echo "$rss" | awk '{print $1/1024}')" - - "$(echo "$size" | awk '{print $1/1048576}')"
+		printf '%-22s %-22s %8.2f %8.2f %6.2f %8.1f %8.1f %6.2f\n' "ours 4TiB vs 4GiB" "$opts" \
+			"$wall" "$w_4g" "$(echo "$wall $w_4g" | awk '{print $2 ? $1/$2 : 0}')" \
+			"$(echo "$rss" | awk '{print $1/1024}')" "$(echo "$r_4g" | awk '{print $1/1024}')" \
+			"$(echo "$rss $r_4g" | awk '{print $1/$2}')"
+	done
+fi

@@ -263,6 +263,8 @@ int pmem_layout_find(struct pmem_layout *pl, const struct pmem_source *src)
 	}
 	if (pfn_ranges_subtract(&pl->user, &pl->regions, &pl->meta) < 0)
 		goto out;
+	pl->listed = list;
+	list = (struct pfn_ranges){ 0 };
 	for (unsigned int i = 0; i < pl->regions.nr; i++)
 		pr_debug("pmem: region pfns [%#" PRIx64 ", %#" PRIx64 ")\n",
 			 pl->regions.r[i].start, pl->regions.r[i].end);
@@ -283,6 +285,7 @@ void pmem_layout_free(struct pmem_layout *pl)
 	pfn_ranges_free(&pl->regions);
 	pfn_ranges_free(&pl->meta);
 	pfn_ranges_free(&pl->user);
+	pfn_ranges_free(&pl->listed);
 }
 
 int pmem_plan_make(struct pmem_plan *plan, const struct pmem_layout *pl,

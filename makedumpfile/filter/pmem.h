@@ -28,6 +28,7 @@ struct pmem_layout {
 	struct pfn_ranges regions;	/* pmem the input has */
 	struct pfn_ranges meta;		/* device memmaps, inside regions */
 	struct pfn_ranges user;		/* regions minus meta */
+	struct pfn_ranges listed;	/* the list's ranges, pmem or not */
 	unsigned int nr_listed;		/* devm_memmap_vmcore entries */
 	unsigned int nr_info_blocks;	/* namespaces found by their info block */
 };

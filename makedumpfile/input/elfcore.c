@@ -177,20 +177,6 @@ static int parse_notes(struct elfcore *ec)
 	return 0;
 }
 
-/* The start of x86_64's kernel image mapping (__START_KERNEL_map). */
-#define KERNEL_IMAGE_VADDR 0xffffffff80000000ULL
-
-/* In /proc/kcore the kernel text is a second view of RAM: count it once. */
-static void drop_kernel_text_alias(struct elfcore *ec)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < ec->nr_loads; i++)
-		if (ec->loads[i].vaddr < KERNEL_IMAGE_VADDR)
-			ec->loads[n++] = ec->loads[i];
-	ec->nr_loads = n;
-}
-
 /*
  * /proc/vmcore is read fastest through a mapping (a read() maps and copies
  * each page of the old kernel's memory) and its pages are no page cache.
@@ -268,8 +254,6 @@ int elfcore_open(struct elfcore *ec, const char *path)
 	}
 	free(phdrs);
 	phdrs = NULL;
-	if (ec->live)
-		drop_kernel_text_alias(ec);
 
 	if (!ec->nr_loads) {
 		pr_err("%s has no PT_LOAD segments\n", path);

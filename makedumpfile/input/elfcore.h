@@ -34,7 +34,8 @@ struct elfcore {
 	unsigned int nr_loads;
 	/*
 	 * /proc/kcore: segments without a physical address (vmalloc,
-	 * vmemmap) and the kernel text alias of RAM are left out.
+	 * vmemmap) are left out. Its kernel text segment stays: like a
+	 * vmcore's, makedumpfile counts it besides the direct map.
 	 */
 	bool live;
 

@@ -114,6 +114,26 @@ static int input_pages(const struct dump_ctx *d, struct pfn_ranges *present)
 
 #define IOMEM "/proc/iomem"
 
+/*
+ * The kernel lists device memmaps but no PT_LOAD is marked pmem: either
+ * the elfcorehdr left pmem out (stock kexec_load) or it holds pmem as if
+ * it were RAM (a kexec that does not mark it).
+ */
+static int warn_unmarked_pmem(const struct dump_ctx *d, const struct pfn_ranges *present)
+{
+	struct pfn_ranges in_input = { 0 };
+
+	if (pfn_ranges_intersect(&in_input, &d->pmem.listed, present) < 0)
+		return -1;
+	if (in_input.nr)
+		pr_warn("the input holds pmem in PT_LOADs not marked as pmem (p_flags 0x10): it is filtered as RAM, user data included\n");
+	else
+		pr_warn("the kernel lists %u device memmap(s) but the input holds no pmem: its struct pages are not in the dump (load the capture kernel with kexec -s, or a kexec that adds pmem)\n",
+			d->pmem.nr_listed);
+	pfn_ranges_free(&in_input);
+	return 0;
+}
+
 static bool live_input(const struct dump_ctx *d)
 {
 	return !d->in.is_kdump && d->in.elf.live;
@@ -146,11 +166,10 @@ static int plan_pmem(struct dump_ctx *d)
 	d->crashkernel_pages = pfn_ranges_pages(&crash);
 	for (unsigned int i = 0; !ret && i < crash.nr; i++)
 		ret = pfn_ranges_add(&d->pmem_plan.skip, crash.r[i].start, crash.r[i].end);
+	if (!ret && d->pmem.nr_listed && !d->pmem_plan.held && !live_input(d))
+		ret = warn_unmarked_pmem(d, &present);
 	pfn_ranges_free(&present);
 	pfn_ranges_free(&crash);
-	if (!ret && d->pmem.nr_listed && !d->pmem_plan.held && !live_input(d))
-		pr_warn("the kernel lists %u device memmap(s) but the input holds no pmem: its struct pages are not in the dump (load the capture kernel with kexec -s, or a kexec that adds pmem)\n",
-			d->pmem.nr_listed);
 	if (!ret && o->pmem_userdata && d->pmem.user.nr)
 		pr_warn("--pmem-userdata: the dump holds the contents of files on persistent memory, which may be sensitive\n");
 	return ret;

@@ -22,7 +22,11 @@
 #   - "Original pages" is the sum of the PT_LOAD sizes, so the kernel text
 #     PT_LOAD, which also lies inside a System RAM PT_LOAD, counts twice;
 #     "Memory Hole" is Total minus that sum, not the truly absent pages;
-#   - "Total pages" is the end of the highest PT_LOAD in pages.
+#   - "Total pages" is the end of the highest PT_LOAD in pages, unless the
+#     mem_map ends lower: get_mem_map() caps max_mapnr at the end of the
+#     last section that has one (its "mem=" adjustment), and pages above
+#     are neither counted nor classified.  Here that is the unallocated
+#     tail of a pmem region (--pmem-ns-mib), which has no present section.
 #
 # Mode "single" (default) is makedumpfile's usual one-cycle run ("There is
 # enough free memory to be done in one cycle" in its debug output).  Mode
@@ -88,10 +92,13 @@ END {
 	# their zero pages go (bit 1); reflinked DAX pages have
 	# mapping = PAGE_MAPPING_DAX_COW = 0x1, which it takes for anonymous:
 	# user data (bit 8).
+	# The unallocated tail of the region (all zero) lies above max_mapnr.
 	pmem_zero = 0
 	pmem_cow = 0
+	unallocated = 0
 	if (v["pmem_loaded"] == 1) {
-		pmem_zero = v["pmem_zero_pages"]
+		unallocated = v["pmem_unallocated_pages"] + 0
+		pmem_zero = v["pmem_zero_pages"] - unallocated
 		pmem_cow = v["pmem_cow_pages"]
 	}
 
@@ -112,7 +119,8 @@ END {
 	hwp = v["hwpoison"]
 	off = v["offline"]
 
-	original = v["ptload_pages"]
+	original = v["ptload_pages"] - unallocated
+	total = v["total"] - unallocated
 	excluded = zero + cache + priv + user + free + hwp + off
 	print "Original pages  : " hex(original)
 	print "  Excluded pages   : " hex(excluded)
@@ -124,6 +132,6 @@ END {
 	print "    Hwpoison pages          : " hex(hwp)
 	print "    Offline pages           : " hex(off)
 	print "  Remaining pages  : " hex(original - excluded)
-	print "Memory Hole     : " hex(v["total"] - original)
-	print "Total pages     : " hex(v["total"])
+	print "Memory Hole     : " hex(total - original)
+	print "Total pages     : " hex(total)
 }' "$manifest"

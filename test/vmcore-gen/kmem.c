@@ -835,7 +835,7 @@ static void build_node_data(struct gen_ctx *ctx)
 	if (ctx->pmem_end) {
 		/* move_pfn_range_to_zone() spans ZONE_DEVICE; nothing present */
 		zs[ZONE_DEVICE].start = PHYS_PFN(ctx->pmem_start);
-		zs[ZONE_DEVICE].end = PHYS_PFN(ctx->pmem_end);
+		zs[ZONE_DEVICE].end = PHYS_PFN(ctx->pmem_ns_end);
 	}
 	link_free_lists(ctx, zs);
 	ctx->nr_zones = 0;
@@ -868,7 +868,7 @@ static void build_node_data(struct gen_ctx *ctx)
 	kmem_write64(ctx, pg + PGDAT_OFF_START_PFN, 0);
 	kmem_write64(ctx, pg + PGDAT_OFF_PRESENT, present);
 	kmem_write64(ctx, pg + PGDAT_OFF_SPANNED, ctx->pmem_end ?
-		     PHYS_PFN(ctx->pmem_end) :
+		     PHYS_PFN(ctx->pmem_ns_end) :
 		     PHYS_PFN(ctx->ram[ctx->nr_ram - 1].end));
 	kmem_write32(ctx, pg + PGDAT_OFF_NODE_ID, 0);
 }

@@ -26,6 +26,12 @@
  * files, or mapping = PAGE_MAPPING_DAX_COW and index = share count for
  * reflinked pages.  The reserve pfns' struct pages are never initialised
  * (left zero here).
+ *
+ * With --pmem-ns-mib the namespaces fill only the start of the region; the
+ * rest is unallocated capacity: no namespace, so no info block, no
+ * memremap (no direct map, no present section, no struct pages) and all
+ * zero, but still inside the region's PT_LOAD.  Nothing here walks it, so
+ * its size costs neither time nor disk.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -43,10 +49,13 @@ bool pfn_in_pmem(const struct gen_ctx *ctx, uint64_t pfn)
 	return ctx->pmem_end && pa >= ctx->pmem_start && pa < ctx->pmem_end;
 }
 
+/* The namespace holding @pfn; NULL in the unallocated part of the region. */
 static const struct pmem_ns *ns_of(const struct gen_ctx *ctx, uint64_t pfn)
 {
 	uint64_t pa = PFN_PHYS(pfn);
 
+	if (pa >= ctx->pmem_ns_end)
+		return NULL;
 	for (int i = 0; i < ctx->nr_ns; i++)
 		if (pa >= ctx->ns[i].start && pa < ctx->ns[i].end)
 			return &ctx->ns[i];
@@ -61,12 +70,13 @@ static uint64_t ns_sections(const struct pmem_ns *ns)
 /* ---- layout --------------------------------------------------------- */
 
 /*
- * The region starts at 4 GiB, or at the first GiB boundary above RAM.  A
- * second namespace gets min(half the region, 1 GiB), rounded to sections.
+ * The region starts at 4 GiB, or at the first GiB boundary above RAM.  The
+ * namespaces take its first --pmem-ns-mib MiB (default: all of it).  A
+ * second namespace gets min(half of that, 1 GiB), rounded to sections.
  */
 void pmem_layout(struct gen_ctx *ctx)
 {
-	uint64_t size = ctx->opt.pmem_mib * SZ_1M;
+	uint64_t size = ctx->opt.pmem_ns_mib * SZ_1M;
 	uint64_t sec_size = 1ULL << SECTION_SIZE_BITS;
 	uint64_t start = ALIGN_UP(ctx->ram[ctx->nr_ram - 1].end, SZ_1G);
 	uint64_t sizes[PMEM_MAX_NS];
@@ -76,7 +86,8 @@ void pmem_layout(struct gen_ctx *ctx)
 	if (start < 4 * SZ_1G)
 		start = 4 * SZ_1G;
 	ctx->pmem_start = start;
-	ctx->pmem_end = start + size;
+	ctx->pmem_end = start + ctx->opt.pmem_mib * SZ_1M;
+	ctx->pmem_ns_end = start + size;
 	if (ctx->pmem_end > 1ULL << ctx->max_physmem_bits)
 		die("--pmem-mib: the region ends above MAX_PHYSMEM_BITS");
 	ctx->pmem_loaded = !ctx->opt.no_pmem_load;
@@ -151,13 +162,16 @@ static void place_runs(struct pmem_ns *ns, uint64_t mappings)
 	ns->nr_runs = PMEM_MAX_RUNS;
 }
 
-/* The direct map (arch_add_memory) and the vmemmap of the pmem sections. */
+/*
+ * The direct map (arch_add_memory, per namespace: the unallocated rest of
+ * the region is not mapped) and the vmemmap of the pmem sections.
+ */
 void pmem_build_early(struct gen_ctx *ctx)
 {
 	if (!ctx->pmem_end)
 		return;
 	map_range(ctx, phys_to_virt(ctx, ctx->pmem_start), ctx->pmem_start,
-		  ctx->pmem_end - ctx->pmem_start, PAGE_KERNEL_4K,
+		  ctx->pmem_ns_end - ctx->pmem_start, PAGE_KERNEL_4K,
 		  PAGE_KERNEL_LARGE);
 	for (int i = 0; i < ctx->nr_ns; i++) {
 		const struct pmem_ns *ns = &ctx->ns[i];
@@ -258,11 +272,15 @@ static const struct pmem_run *run_of(const struct pmem_ns *ns, uint64_t pfn)
 void pmem_struct_page(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *sp)
 {
 	const struct pmem_ns *ns = ns_of(ctx, pfn);
-	const struct pmem_run *run = run_of(ns, pfn);
-	uint64_t base = PHYS_PFN(ns->start);
+	const struct pmem_run *run;
+	uint64_t base;
 	uint64_t flags = BIT(PG_reserved) | (uint64_t)ZONE_DEVICE << ZONES_PGSHIFT;
 
 	memset(sp, 0, SIZEOF_PAGE);
+	if (!ns)
+		return;			/* unallocated: no section, no memmap */
+	run = run_of(ns, pfn);
+	base = PHYS_PFN(ns->start);
 	if (ns->map_dev && ctx->opt.pmem_sparse_meta && !run)
 		return;			/* left as a hole of the file */
 	if (ns->map_dev && pfn < base + 2)
@@ -357,6 +375,11 @@ void pmem_page_content(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *buf,
 	uint64_t pa = PFN_PHYS(pfn);
 
 	*is_zero = false;
+	if (!ns) {			/* unallocated capacity */
+		memset(buf, 0, PAGE_SIZE);
+		*is_zero = true;
+		return;
+	}
 	if (pfn == PHYS_PFN(ns->start) + 1) {
 		info_block(ns, ns - ctx->ns, buf);
 		return;
@@ -398,7 +421,8 @@ void pmem_fill_ram_memmap(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *buf)
  * Every non-zero page of the region, as ascending runs: the info blocks,
  * the struct page blocks on the device (with --pmem-sparse-meta only the
  * pages holding struct pages of files) and the files' data.  Everything
- * else is zero, so writers can leave it a hole and counters need not look.
+ * else (the unallocated part of the region included) is zero, so writers
+ * can leave it a hole and counters need not look.
  */
 void pmem_for_each_nonzero(const struct gen_ctx *ctx, pmem_run_fn fn, void *arg)
 {
@@ -440,34 +464,65 @@ static void count_run(const struct gen_ctx *ctx, uint64_t pfn, uint64_t n,
 	*(uint64_t *)arg += n;
 }
 
+/* Is @pfn in the metadata range of a map=dev namespace? */
+static bool pfn_in_meta(const struct gen_ctx *ctx, uint64_t pfn)
+{
+	for (int i = 0; i < ctx->nr_ns; i++)
+		if (ctx->ns[i].map_dev && PFN_PHYS(pfn) >= ctx->ns[i].meta_start &&
+		    PFN_PHYS(pfn) < ctx->ns[i].meta_end)
+			return true;
+	return false;
+}
+
+/* Non-zero pages of a run that lie in metadata ranges. */
+static void count_meta_run(const struct gen_ctx *ctx, uint64_t pfn, uint64_t n,
+			   void *arg)
+{
+	for (int i = 0; i < ctx->nr_ns; i++) {
+		const struct pmem_ns *ns = &ctx->ns[i];
+		uint64_t s = PHYS_PFN(ns->meta_start), e = PHYS_PFN(ns->meta_end);
+		uint64_t lo = pfn > s ? pfn : s, hi = pfn + n < e ? pfn + n : e;
+
+		if (ns->map_dev && lo < hi)
+			*(uint64_t *)arg += hi - lo;
+	}
+}
+
 /* For small regions, recount by looking at every page. */
-static uint64_t count_nonzero_slowly(const struct gen_ctx *ctx)
+static void count_nonzero_slowly(const struct gen_ctx *ctx, uint64_t *nonzero,
+				 uint64_t *meta_nonzero)
 {
 	static uint8_t page[PAGE_SIZE];
-	uint64_t n = 0;
 
+	*nonzero = *meta_nonzero = 0;
 	for (uint64_t pfn = PHYS_PFN(ctx->pmem_start);
 	     pfn < PHYS_PFN(ctx->pmem_end); pfn++) {
 		bool zero;
 
 		pmem_page_content(ctx, pfn, page, &zero);
-		n += !zero;
+		*nonzero += !zero;
+		*meta_nonzero += !zero && pfn_in_meta(ctx, pfn);
 	}
-	return n;
 }
 
 void pmem_write_manifest(const struct gen_ctx *ctx, FILE *f)
 {
 	uint64_t pages = PHYS_PFN(ctx->pmem_end - ctx->pmem_start);
+	uint64_t unallocated = PHYS_PFN(ctx->pmem_end - ctx->pmem_ns_end);
 	uint64_t nonzero = 0, meta = 0, user = 0, marker = 0, cow = 0;
-	uint64_t meta_written = 0;
+	uint64_t meta_written = 0, meta_nonzero = 0, head = 0;
 
 	if (!ctx->pmem_end)
 		return;
 	pmem_for_each_nonzero(ctx, count_run, &nonzero);
-	if (ctx->pmem_end - ctx->pmem_start <= SZ_1G &&
-	    count_nonzero_slowly(ctx) != nonzero)
-		die("internal: pmem non-zero pages do not add up");
+	pmem_for_each_nonzero(ctx, count_meta_run, &meta_nonzero);
+	if (ctx->pmem_end - ctx->pmem_start <= SZ_1G) {
+		uint64_t n, m;
+
+		count_nonzero_slowly(ctx, &n, &m);
+		if (n != nonzero || m != meta_nonzero)
+			die("internal: pmem non-zero pages do not add up");
+	}
 
 	fprintf(f, "# persistent memory (physical byte addresses, ends exclusive)\n");
 	fprintf(f, "pmem_mib=%" PRIu64 "\n", ctx->opt.pmem_mib);
@@ -478,6 +533,8 @@ void pmem_write_manifest(const struct gen_ctx *ctx, FILE *f)
 	fprintf(f, "pmem_list=%d\n", ctx->opt.pmem_list);
 	fprintf(f, "pmem_sparse_meta=%d\n", ctx->opt.pmem_sparse_meta);
 	fprintf(f, "pmem_namespaces=%d\n", ctx->nr_ns);
+	fprintf(f, "pmem_ns_mib=%" PRIu64 "\n", ctx->opt.pmem_ns_mib);
+	fprintf(f, "pmem_ns_end=0x%" PRIx64 "\n", ctx->pmem_ns_end);
 	if (ctx->opt.pmem_list)
 		fprintf(f, "devm_memmap_vmcore_head=0x%" PRIx64 "\n",
 			kimg_virt(ctx, ctx->devm_list_head));
@@ -522,11 +579,18 @@ void pmem_write_manifest(const struct gen_ctx *ctx, FILE *f)
 			meta_written += PHYS_PFN(ns->memmap_end - ns->memmap_start);
 		meta += PHYS_PFN(ns->meta_end - ns->meta_start);
 		user += PHYS_PFN(ns->end - ds);
+		head += PHYS_PFN(ns->dataoff) - (ns->map_dev ?
+			PHYS_PFN(ns->meta_end - ns->meta_start) : 0);
 	}
+	if (meta + user + head + unallocated != pages)
+		die("internal: pmem pages do not add up");
 	fprintf(f, "pmem_pages=%" PRIu64 "\n", pages);
 	fprintf(f, "pmem_meta_pages=%" PRIu64 "\n", meta);
 	fprintf(f, "pmem_meta_written=%" PRIu64 "\n", meta_written);
+	fprintf(f, "pmem_meta_zero_pages=%" PRIu64 "\n", meta - meta_nonzero);
+	fprintf(f, "pmem_head_pages=%" PRIu64 "\n", head);
 	fprintf(f, "pmem_user_pages=%" PRIu64 "\n", user);
+	fprintf(f, "pmem_unallocated_pages=%" PRIu64 "\n", unallocated);
 	fprintf(f, "pmem_marker_pages=%" PRIu64 "\n", marker);
 	fprintf(f, "pmem_cow_pages=%" PRIu64 "\n", cow);
 	fprintf(f, "pmem_nonzero_pages=%" PRIu64 "\n", nonzero);

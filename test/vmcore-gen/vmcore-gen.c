@@ -219,7 +219,10 @@ static void usage(FILE *f)
 "                      holding an fsdax namespace with its memmap on the\n"
 "                      device (map=dev)\n"
 "      --pmem-namespaces 1|2  2: also an fsdax map=mem namespace (struct\n"
-"                      pages in RAM) at the end of the region\n"
+"                      pages in RAM) at the end of the namespaces\n"
+"      --pmem-ns-mib N the namespaces take only the first N MiB (a multiple\n"
+"                      of 128) of the region; the rest is unallocated: all\n"
+"                      zero, no info block, no memmap, yet in the PT_LOAD\n"
 "      --pmem-flag     mark the pmem PT_LOAD with PF_DEV (p_flags bit 4)\n"
 "      --no-pmem-load  leave pmem out of the PT_LOADs (stock kdump)\n"
 "      --pmem-list     the devm_memmap_vmcore list and its VMCOREINFO\n"
@@ -254,6 +257,7 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		{ "no-pmem-load", no_argument, NULL, 1003 },
 		{ "pmem-list", no_argument, NULL, 1004 },
 		{ "pmem-sparse-meta", no_argument, NULL, 1005 },
+		{ "pmem-ns-mib", required_argument, NULL, 1006 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -296,6 +300,11 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		case 1005:
 			o->pmem_sparse_meta = true;
 			break;
+		case 1006:
+			o->pmem_ns_mib = parse_u64("--pmem-ns-mib", optarg);
+			if (!o->pmem_ns_mib)
+				die("--pmem-ns-mib must not be 0");
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -321,13 +330,21 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 	if (o->pmem_namespaces < 1 || o->pmem_namespaces > PMEM_MAX_NS)
 		die("--pmem-namespaces must be 1 or 2");
 	if (!o->pmem_mib && (o->pmem_flag || o->no_pmem_load || o->pmem_list ||
-			     o->pmem_sparse_meta || o->pmem_namespaces != 1))
+			     o->pmem_sparse_meta || o->pmem_namespaces != 1 ||
+			     o->pmem_ns_mib))
 		die("the pmem options need --pmem-mib");
 	if (o->pmem_mib && (o->pmem_mib % 128 ||
 			    o->pmem_mib < 128 * (uint64_t)o->pmem_namespaces ||
 			    o->pmem_mib > (32ULL << 20)))
 		die("--pmem-mib must be a multiple of 128, at least 128 per "
 		    "namespace, at most 33554432 (32 TiB)");
+	if (!o->pmem_ns_mib)
+		o->pmem_ns_mib = o->pmem_mib;
+	if (o->pmem_mib && (o->pmem_ns_mib % 128 ||
+			    o->pmem_ns_mib < 128 * (uint64_t)o->pmem_namespaces ||
+			    o->pmem_ns_mib > o->pmem_mib))
+		die("--pmem-ns-mib must be a multiple of 128, at least 128 per "
+		    "namespace, at most --pmem-mib");
 	if (o->pmem_flag && o->no_pmem_load)
 		die("--pmem-flag and --no-pmem-load exclude each other");
 }

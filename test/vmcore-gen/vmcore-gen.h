@@ -243,6 +243,7 @@ struct gen_options {
 	uint64_t kaslr_seed;	/* 0: KASLR off */
 	int cpus;
 	uint64_t pmem_mib;	/* 0: no persistent memory */
+	uint64_t pmem_ns_mib;	/* namespaces in the first N MiB; 0: all */
 	int pmem_namespaces;	/* 1: fsdax map=dev; 2: + fsdax map=mem */
 	bool pmem_flag;		/* PF_DEV on the pmem PT_LOAD */
 	bool no_pmem_load;	/* pmem not in the PT_LOADs (stock kdump) */
@@ -356,6 +357,7 @@ struct gen_ctx {
 
 	/* persistent memory: one region, its namespaces */
 	uint64_t pmem_start, pmem_end;	/* 0, 0: none */
+	uint64_t pmem_ns_end;		/* end of the namespaces; above: unallocated */
 	bool pmem_loaded;		/* in a PT_LOAD */
 	int nr_ns;
 	struct pmem_ns ns[PMEM_MAX_NS];

@@ -1,0 +1,170 @@
+#!/bin/bash
+# The pmem filter on synthetic vmcores: for each machine (PF_DEV-flagged
+# pmem with and without the devm_memmap_vmcore list, two namespaces, a
+# sparse device memmap, an unallocated tail; unflagged pmem, pmem not
+# loaded, no pmem) and dump level, our report (-E and -l) must equal
+# expected-pmemdump.sh line for line, every page of an ELF dump must equal
+# the input (vmcore-check -z), and the files' marker must be in the ELF
+# dump exactly when pmem user data is dumped.  -d 64 is refused.
+set -u
+. "$top_srcdir/test/lib/report.sh"
+
+GEN=$top_builddir/test/vmcore-gen/vmcore-gen
+CHECK=$top_builddir/test/vmcore-gen/vmcore-check
+EXPECT=$top_srcdir/test/vmcore-gen/expected-pmemdump.sh
+MARKER=PMEMDUMP-PMEM-MK
+[ -x "$GEN" ] && [ -x "$CHECK" ] || { echo "vmcore-gen not built"; exit 77; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/mdf-pmem.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The report's page-count lines, pmem lines included, in their order.
+report_lines() {
+	grep -E \
+		-e '^Original pages  :' \
+		-e '^  Excluded pages   :' \
+		-e '^    (Pages filled with zero  |Non-private cache pages ):' \
+		-e '^    (Private cache pages     |User process data pages ):' \
+		-e '^    (Free pages              |Hwpoison pages          ):' \
+		-e '^    (Offline pages           |pmem metadata pages     ):' \
+		-e '^    pmem userdata pages     :' \
+		-e '^  Remaining pages  :' \
+		-e '^(Memory Hole     |Total pages     ):' "$1"
+}
+# A report value in decimal.
+value() { printf '%d' "$(report_counts "$1" | sed -n "s/^$2=//p")"; }
+# The "in ELF format" lines: 1, pages left out of the file; 2, pages in it.
+elf_line() { sed -n 's/^ *in ELF format *: *\(0x[0-9a-f]*\)/\1/p' "$1" | sed -n "$2p"; }
+key() { sed -n "s/^$2=//p" "$1"; }
+
+# Is the marker expected in an ELF dump of MANIFEST (with --pmem-userdata
+# or not)?  Flagged pmem: only with it; unflagged pmem is RAM: always;
+# pmem not in the PT_LOADs, or none: never.
+marker_expected() {
+	local manifest=$1 userdata=$2
+	if [ "$(key "$manifest" pmem_loaded)" != 1 ]; then
+		echo no
+	elif [ "$(key "$manifest" pmem_flagged)" = 1 ] && [ -z "$userdata" ]; then
+		echo no
+	else
+		echo yes
+	fi
+}
+
+# check_one NAME FORMAT(E|l) LEVEL [--pmem-userdata]
+check_one() {
+	local name=$1 fmt=$2 dl=$3 userdata=${4:-} vmcore manifest out desc
+	local held zeroed excluded want_marker has_marker
+	vmcore=$work/$name.vmcore
+	manifest=$work/$name.manifest
+	out=$work/out.$fmt
+	desc="$name -$fmt -d $dl${userdata:+ $userdata}"
+	rm -f "$out"
+	# shellcheck disable=SC2086 # no option is an empty word
+	if ! "$OURS" -"$fmt" -d "$dl" $userdata --message-level 31 "$vmcore" "$out" \
+		>"$work/log" 2>"$work/err" </dev/null; then
+		fail "$desc: $(tail -1 "$work/err")"
+		return
+	fi
+	# shellcheck disable=SC2086
+	if ! sh "$EXPECT" "$manifest" "$dl" $userdata >"$work/expected"; then
+		fail "$desc: expected-pmemdump.sh failed"
+		return
+	fi
+	if ! diff "$work/expected" <(tr "\r" "\n" <"$work/log" | report_lines /dev/stdin) >"$work/diff"; then
+		fail "$desc: report differs from the model (< expected, > ours)"
+		sed 's/^/    /' "$work/diff"
+		return
+	fi
+	if [ -n "$userdata" ] && [ "$(key "$manifest" pmem_flagged)" = 1 ] &&
+		! grep -q -- --pmem-userdata "$work/err"; then
+		fail "$desc: no warning on stderr"
+		return
+	fi
+	# A listed memmap without a marked PT_LOAD: warn what the dump lacks.
+	case $name in
+	unflagged-list) want="not marked as pmem" ;;
+	noload-list) want="holds no pmem" ;;
+	*) want= ;;
+	esac
+	if [ -n "$want" ] && ! grep -q "$want" "$work/err"; then
+		fail "$desc: no warning \"$want\" on stderr: $(head -c 300 "$work/err")"
+		return
+	fi
+	if [ "$fmt" = l ]; then
+		pass "$desc: report as the model"
+		return
+	fi
+
+	if ! "$CHECK" -z "$vmcore" "$out" >"$work/check" 2>&1; then
+		fail "$desc: $(tail -1 "$work/check")"
+		return
+	fi
+	held=$(sed -n 's/.* holds \([0-9]*\) pages.*/\1/p' "$work/check")
+	zeroed=$(sed -n 's/^vmcore-check: zeroed=//p' "$work/check")
+	# Pages excluded for a reason other than being zero: only these can
+	# differ from the input, and only by being written as zeros.
+	excluded=$(( $(value "$work/log" excluded) - $(value "$work/log" zero) ))
+	want_marker=$(marker_expected "$manifest" "$userdata")
+	has_marker=no
+	LC_ALL=C grep -q -a -F "$MARKER" "$out" && has_marker=yes
+	if [ "$held" -ne $(( $(elf_line "$work/log" 2) )) ]; then
+		fail "$desc: file holds $held pages, report says $(( $(elf_line "$work/log" 2) ))"
+	elif [ "$zeroed" -gt "$excluded" ]; then
+		fail "$desc: $zeroed pages zeroed but only $excluded non-zero pages excluded"
+	elif [ "$has_marker" != "$want_marker" ]; then
+		fail "$desc: file data marker in the dump: $has_marker, expected $want_marker"
+	else
+		pass "$desc: report as the model, $held pages equal the input, marker $has_marker"
+	fi
+}
+
+levels="0 1 8 31 32 33 63"
+userdata_levels="0 31 63"
+
+# name|vmcore-gen options, one machine a line
+machines="
+flagged-list|--pmem-mib 256 --pmem-flag --pmem-list
+flagged-info|--pmem-mib 256 --pmem-flag
+flagged-2ns-l5-kaslr3|--paging 5 --kaslr-seed 3 --pmem-mib 384 --pmem-namespaces 2 --pmem-flag --pmem-list
+flagged-2ns-info|--mem-mib 300 --pmem-mib 256 --pmem-namespaces 2 --pmem-flag
+flagged-sparse|--mem-mib 383 --pmem-mib 256 --pmem-flag --pmem-list --pmem-sparse-meta
+flagged-tail-2ns|--pmem-mib 512 --pmem-ns-mib 256 --pmem-namespaces 2 --pmem-flag --pmem-sparse-meta
+unflagged-list|--pmem-mib 256 --pmem-list
+noload-list|--paging 5 --pmem-mib 256 --no-pmem-load --pmem-list
+no-pmem|--kaslr-seed 11
+"
+while IFS='|' read -r name opts; do
+	[ -n "$name" ] || continue
+	# shellcheck disable=SC2086 # split the options on purpose
+	if ! "$GEN" $opts "$work/$name.vmcore" >"$work/gen.log" 2>&1; then
+		fail "$name: vmcore-gen $opts: $(cat "$work/gen.log")"
+		continue
+	fi
+	for dl in $levels; do
+		check_one "$name" E "$dl"
+		check_one "$name" l "$dl"
+	done
+	for dl in $userdata_levels; do
+		check_one "$name" E "$dl" --pmem-userdata
+		check_one "$name" l "$dl" --pmem-userdata
+	done
+	[ "$name" = flagged-list ] || rm -f "$work/$name".*
+done <<EOF
+$machines
+EOF
+
+# Dump levels stop at 63.
+for dl in 64 127; do
+	rm -f "$work/out.E"
+	if "$OURS" -E -d "$dl" "$work/flagged-list.vmcore" "$work/out.E" \
+		>"$work/log" 2>"$work/err" </dev/null; then
+		fail "-d $dl accepted"
+	elif [ ! -s "$work/err" ]; then
+		fail "-d $dl refused without an error message"
+	elif [ -e "$work/out.E" ]; then
+		fail "-d $dl refused, but $work/out.E was created"
+	else
+		pass "-d $dl refused: $(head -1 "$work/err")"
+	fi
+done
+finish

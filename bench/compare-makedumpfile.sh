@@ -8,7 +8,8 @@
 # The pmem section: two synthetic vmcores with the same 4 GiB of fsdax
 # namespaces (PF_DEV-flagged, listed, sparse device memmap), one in a 4 GiB
 # pmem region and one in a 4 TiB region whose rest is unallocated. Ours
-# should cost the same on both; makedumpfile 1.7.2, which treats pmem as
+# should cost the same on both (and on a namespace that fills 4 TiB, with
+# its memmap dropped by -d 63); makedumpfile 1.7.2, which treats pmem as
 # RAM, runs on the 4 GiB one beside it.
 #
 #   bench/compare-makedumpfile.sh [BUILD_DIR]      (default: the source tree)
@@ -119,16 +120,44 @@ if [[ $sections == *" pmem "* ]] && [ -x "$gen" ]; then
 	pmem_opts="--pmem-ns-mib 4096 --pmem-flag --pmem-list --pmem-sparse-meta"
 	"$gen" --pmem-mib 4096 $pmem_opts "$work/pmem-4g.vmcore" >/dev/null
 	"$gen" --pmem-mib 4194304 $pmem_opts "$work/pmem-4t.vmcore" >/dev/null
-	for opts in "-l -d 31" "-E -d 31"; do
-		name=pmem-4GiB
-		bench "$work/pmem-4g.vmcore" "$opts"
+	# compare_sizes SMALL LARGE LABEL OPTS: makedumpfile 1.7.2 beside ours
+	# on SMALL (not for -d above 31, which it refuses), then ours alone on
+	# LARGE, then ours LARGE against SMALL.
+	compare_sizes() {
+		local small=$1 large=$2 label=$3 opts=$4
+		name=$label-4GiB
+		if [[ $opts == *"-d 63"* ]]; then
+			bench_ours "$small" "$opts"
+			printf '%-22s %-22s %8.2f %8s %6s %8.1f %8s %6s %9.1f\n' "$name" "$opts" "$wall" - - \
+				"$(echo "$rss" | awk '{print $1/1024}')" - - "$(echo "$size" | awk '{print $1/1048576}')"
+		else
+			bench "$small" "$opts"
+		fi
 		w_4g=$(median <"$work/ours.walls"); r_4g=$(sort -n "$work/ours.rss" | tail -1)
-		bench_ours "$work/pmem-4t.vmcore" "$opts"
-		printf '%-22s %-22s %8.2f %8s %6s %8.1f %8s %6s %9.1f\n' pmem-4TiB "$opts" "$wall" - - \
+		bench_ours "$large" "$opts"
+		printf '%-22s %-22s %8.2f %8s %6s %8.1f %8s %6s %9.1f\n' "$label-4TiB" "$opts" "$wall" - - \
 			"$(echo "$rss" | awk '{print $1/1024}')" - - "$(echo "$size" | awk '{print $1/1048576}')"
 		printf '%-22s %-22s %8.2f %8.2f %6.2f %8.1f %8.1f %6.2f\n' "ours 4TiB vs 4GiB" "$opts" \
 			"$wall" "$w_4g" "$(echo "$wall $w_4g" | awk '{print $2 ? $1/$2 : 0}')" \
 			"$(echo "$rss" | awk '{print $1/1024}')" "$(echo "$r_4g" | awk '{print $1/1024}')" \
 			"$(echo "$rss $r_4g" | awk '{print $1/$2}')"
+	}
+	for opts in "-l -d 31" "-E -d 31"; do
+		compare_sizes "$work/pmem-4g.vmcore" "$work/pmem-4t.vmcore" pmem "$opts"
 	done
+	# One namespace filling the region: with -d 63 its memmap (64 GiB at
+	# 4 TiB) is left out too, so only the skipping is measured.
+	pmem_opts="--pmem-flag --pmem-list --pmem-sparse-meta"
+	"$gen" --pmem-mib 4096 $pmem_opts "$work/ns-4g.vmcore" >/dev/null
+	"$gen" --pmem-mib 4194304 $pmem_opts "$work/ns-4t.vmcore" >/dev/null
+	compare_sizes "$work/ns-4g.vmcore" "$work/ns-4t.vmcore" ns "-l -d 63"
+	rm -f "$work"/pmem-4?.vmcore "$work"/ns-4?.vmcore
+	# The lab's kexec_file_load vmcore: 1 GiB of fsdax pmem, PF_DEV marked.
+	file_meta=/var/cache/pmemdump/vmcores/kdump-fsdax-file.meta
+	if [ -r "$file_meta" ]; then
+		name=lab-pmem
+		for opts in "-l -d 31" "-E -d 31"; do
+			bench "$(sed -n 's/^vmcore=//p' "$file_meta")" "$opts"
+		done
+	fi
 fi

@@ -19,6 +19,21 @@ report_counts() {
 	    "$1"
 }
 
+# The report's page-count lines as printed, pmem lines included, in order
+# (carriage returns of a terminal's progress meter become newlines).
+report_lines() {
+	tr '\r' '\n' <"$1" | grep -E \
+		-e '^Original pages  :' \
+		-e '^  Excluded pages   :' \
+		-e '^    (Pages filled with zero  |Non-private cache pages ):' \
+		-e '^    (Private cache pages     |User process data pages ):' \
+		-e '^    (Free pages              |Hwpoison pages          ):' \
+		-e '^    (Offline pages           |pmem metadata pages     ):' \
+		-e '^    pmem userdata pages     :' \
+		-e '^  Remaining pages  :' \
+		-e '^(Memory Hole     |Total pages     ):'
+}
+
 PASSED=0
 FAILED=0
 SKIPPED=0

@@ -20,19 +20,6 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mdf-pmem-cost.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 key() { sed -n "s/^$2=//p" "$1"; }
-# The report's page-count lines, as in pmem-filter.sh.
-report_lines() {
-	tr '\r' '\n' <"$1" | grep -E \
-		-e '^Original pages  :' \
-		-e '^  Excluded pages   :' \
-		-e '^    (Pages filled with zero  |Non-private cache pages ):' \
-		-e '^    (Private cache pages     |User process data pages ):' \
-		-e '^    (Free pages              |Hwpoison pages          ):' \
-		-e '^    (Offline pages           |pmem metadata pages     ):' \
-		-e '^    pmem userdata pages     :' \
-		-e '^  Remaining pages  :' \
-		-e '^(Memory Hole     |Total pages     ):'
-}
 # A line's value in decimal: line_value FILE LABEL-REGEX
 line_value() { printf '%d' "$(report_lines "$1" | sed -n "s/^ *$2 *: *\(0x[0-9a-f]*\).*/\1/p")"; }
 

@@ -623,8 +623,11 @@ static int show_mem_usage(const struct options *o)
 		goto out;
 	u.counts = d.report.counts;
 	u.page_size = d.ki.page_size;
-	u.ram_pages = d.max_mapnr - d.report.memhole - d.crashkernel_pages -
-		      d.pmem_plan.held;
+	/* As makedumpfile sums PT_LOADs: kcore's kernel text counts again. */
+	for (unsigned int i = 0; i < d.in.nr_loads; i++)
+		u.ram_pages += (d.in.loads[i].paddr + d.in.loads[i].memsz) / d.ki.page_size -
+			       d.in.loads[i].paddr / d.ki.page_size;
+	u.ram_pages -= d.crashkernel_pages + d.pmem_plan.held;
 	u.pmem = d.pmem.regions.nr > 0;
 	u.pmem_meta = pfn_ranges_pages(&d.pmem.meta);
 	u.pmem_user = pfn_ranges_pages(&d.pmem.user);

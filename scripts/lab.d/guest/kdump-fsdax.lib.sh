@@ -138,7 +138,8 @@ mem_usage() {
 	makedumpfile --mem-usage /proc/kcore >"$R/mem-usage.mkdf" 2>&1 ||
 		echo "makedumpfile --mem-usage failed (see mem-usage.mkdf)"
 	if [ -n "${LAB_OURS:-}" ] && [ -x "$LAB_OURS" ]; then
-		"$LAB_OURS" --mem-usage /proc/kcore >"$R/mem-usage.ours" 2>&1
+		"$LAB_OURS" --mem-usage --message-level 31 /proc/kcore >"$R/mem-usage.ours" \
+			2>"$R/mem-usage.ours.log" </dev/null
 		cat "$R/mem-usage.ours"
 	fi
 }

@@ -47,11 +47,15 @@ fi
 
 # measure TOOL ARGS...: one run; sets wall (s), rss (KiB), size (bytes).
 measure() {
-	local out=$work/out
+	local out=$work/out t0 t1
 	rm -f "$out"
-	/usr/bin/time -f '%e %M' -o "$work/time" "$@" "$out" >/dev/null 2>"$work/err" ||
+	# Wall time to the millisecond (time(1)'s %e has 10 ms steps).
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%M' -o "$work/time" "$@" "$out" >/dev/null 2>"$work/err" ||
 		{ echo "failed: $* ($(tail -1 "$work/err"))" >&2; return 1; }
-	read -r wall rss <"$work/time"
+	t1=$EPOCHREALTIME
+	wall=$(echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}')
+	read -r rss <"$work/time"
 	size=$(stat -c %s "$out")
 }
 
@@ -88,7 +92,7 @@ bench() {
 	w_ours=$(median <"$work/ours.walls"); w_ref=$(median <"$work/ref.walls")
 	r_ours=$(sort -n "$work/ours.rss" | tail -1); r_ref=$(sort -n "$work/ref.rss" | tail -1)
 	s_ours=$(cat "$work/ours.size"); s_ref=$(cat "$work/ref.size")
-	printf '%-22s %-22s %8.2f %8.2f %6.2f %8.1f %8.1f %6.2f %9.1f %9.1f\n' \
+	printf '%-22s %-22s %8.3f %8.3f %6.2f %8.1f %8.1f %6.2f %9.1f %9.1f\n' \
 		"$name" "$opts" "$w_ours" "$w_ref" "$(echo "$w_ours $w_ref" | awk '{print $2 ? $1/$2 : 0}')" \
 		"$(echo "$r_ours" | awk '{print $1/1024}')" "$(echo "$r_ref" | awk '{print $1/1024}')" \
 		"$(echo "$r_ours $r_ref" | awk '{print $1/$2}')" \
@@ -108,7 +112,7 @@ for entry in "${inputs[@]}"; do
 	# makedumpfile 1.7.2 is built without zstd: ours alone, threads 1 and 2.
 	for opts in "-z -d 1" "-z -d 1 --num-threads 2"; do
 		measure "$ours" $opts "$input"; measure "$ours" $opts "$input"
-		printf '%-22s %-22s %8.2f %8s %6s %8.1f %8s %6s %9.1f\n' "$name" "$opts" "$wall" - - \
+		printf '%-22s %-22s %8.3f %8s %6s %8.1f %8s %6s %9.1f\n' "$name" "$opts" "$wall" - - \
 			"$(echo "$rss" | awk '{print $1/1024}')" - - "$(echo "$size" | awk '{print $1/1048576}')"
 	done
 done
@@ -128,16 +132,16 @@ if [[ $sections == *" pmem "* ]] && [ -x "$gen" ]; then
 		name=$label-4GiB
 		if [[ $opts == *"-d 63"* ]]; then
 			bench_ours "$small" "$opts"
-			printf '%-22s %-22s %8.2f %8s %6s %8.1f %8s %6s %9.1f\n' "$name" "$opts" "$wall" - - \
+			printf '%-22s %-22s %8.3f %8s %6s %8.1f %8s %6s %9.1f\n' "$name" "$opts" "$wall" - - \
 				"$(echo "$rss" | awk '{print $1/1024}')" - - "$(echo "$size" | awk '{print $1/1048576}')"
 		else
 			bench "$small" "$opts"
 		fi
 		w_4g=$(median <"$work/ours.walls"); r_4g=$(sort -n "$work/ours.rss" | tail -1)
 		bench_ours "$large" "$opts"
-		printf '%-22s %-22s %8.2f %8s %6s %8.1f %8s %6s %9.1f\n' "$label-4TiB" "$opts" "$wall" - - \
+		printf '%-22s %-22s %8.3f %8s %6s %8.1f %8s %6s %9.1f\n' "$label-4TiB" "$opts" "$wall" - - \
 			"$(echo "$rss" | awk '{print $1/1024}')" - - "$(echo "$size" | awk '{print $1/1048576}')"
-		printf '%-22s %-22s %8.2f %8.2f %6.2f %8.1f %8.1f %6.2f\n' "ours 4TiB vs 4GiB" "$opts" \
+		printf '%-22s %-22s %8.3f %8.3f %6.2f %8.1f %8.1f %6.2f\n' "ours 4TiB vs 4GiB" "$opts" \
 			"$wall" "$w_4g" "$(echo "$wall $w_4g" | awk '{print $2 ? $1/$2 : 0}')" \
 			"$(echo "$rss" | awk '{print $1/1024}')" "$(echo "$r_4g" | awk '{print $1/1024}')" \
 			"$(echo "$rss $r_4g" | awk '{print $1/$2}')"

@@ -13,6 +13,8 @@ report_counts() {
 	    -e 's/^ *Free pages *: *\(0x[0-9a-f]*\).*/free=\1/p' \
 	    -e 's/^ *Hwpoison pages *: *\(0x[0-9a-f]*\).*/hwpoison=\1/p' \
 	    -e 's/^ *Offline pages *: *\(0x[0-9a-f]*\).*/offline=\1/p' \
+	    -e 's/^ *pmem metadata pages *: *\(0x[0-9a-f]*\).*/pmem_meta=\1/p' \
+	    -e 's/^ *pmem userdata pages *: *\(0x[0-9a-f]*\).*/pmem_user=\1/p' \
 	    -e 's/^ *Remaining pages *: *\(0x[0-9a-f]*\).*/remaining=\1/p' \
 	    -e 's/^ *Memory Hole *: *\(0x[0-9a-f]*\).*/memhole=\1/p' \
 	    -e 's/^ *Total pages *: *\(0x[0-9a-f]*\).*/total=\1/p' \

@@ -36,6 +36,35 @@ report_lines() {
 		-e '^(Memory Hole     |Total pages     ):'
 }
 
+# A report value in decimal: value LOG KEY (a report_counts key).
+value() { printf '%d' "$(report_counts "$1" | sed -n "s/^$2=//p")"; }
+# The "in ELF format" lines: 1, pages left out of the file; 2, pages in it.
+elf_line() { sed -n 's/^ *in ELF format *: *\(0x[0-9a-f]*\)/\1/p' "$1" | sed -n "$2p"; }
+
+# check_elf_dump VMCORE-CHECK VMCORE DUMP LOG: every page of the ELF DUMP
+# equals VMCORE's or is zeros, it holds as many pages as its report LOG
+# says, and only pages excluded for a reason other than being zero are
+# zeroed. Sets ELF_HELD and ELF_ZEROED; on failure ELF_ERROR, returns 1.
+check_elf_dump() {
+	local out=$3 log=$4 excluded shown
+	if ! "$1" -z "$2" "$out" >"$out.check" 2>&1; then
+		ELF_ERROR=$(tail -1 "$out.check")
+		return 1
+	fi
+	ELF_HELD=$(sed -n 's/.* holds \([0-9]*\) pages.*/\1/p' "$out.check")
+	ELF_ZEROED=$(sed -n 's/^vmcore-check: zeroed=//p' "$out.check")
+	excluded=$(( $(value "$log" excluded) - $(value "$log" zero) ))
+	shown=$(( $(elf_line "$log" 2) ))
+	if [ "$ELF_HELD" -ne "$shown" ]; then
+		ELF_ERROR="file holds $ELF_HELD pages, report says $shown"
+		return 1
+	fi
+	if [ "$ELF_ZEROED" -gt "$excluded" ]; then
+		ELF_ERROR="$ELF_ZEROED pages zeroed but only $excluded non-zero pages excluded"
+		return 1
+	fi
+}
+
 PASSED=0
 FAILED=0
 SKIPPED=0

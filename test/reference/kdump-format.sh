@@ -16,7 +16,6 @@ vm=$work/in.vmcore
 "$GEN" --paging 4 --kaslr-seed 99 "$vm" >/dev/null || { echo "vmcore-gen failed"; exit 1; }
 
 ours() { "$OURS" "$@" >"$work/ours.log" 2>&1; }
-value() { printf '%d' "$(report_counts "$1" | sed -n "s/^$2=//p")"; }
 
 # 1. The thread count never changes a byte.
 for comp in -c -l -z ""; do

@@ -13,13 +13,8 @@ EXPECT=$top_srcdir/test/vmcore-gen/expected-report.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/mdf-synth.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# A report value in decimal.
-value() { printf '%d' "$(report_counts "$1" | sed -n "s/^$2=//p")"; }
-# The "in ELF format" lines: 1, pages left out of the file; 2, pages in it.
-elf_line() { sed -n 's/^ *in ELF format *: *\(0x[0-9a-f]*\)/\1/p' "$1" | sed -n "$2p"; }
-
 check_one() {
-	local vmcore=$1 dl=$2 name out held zeroed excluded
+	local vmcore=$1 dl=$2 name out
 	name="$(basename "$vmcore" .vmcore) -d $dl"
 	out=$work/out.elf
 	rm -f "$out"
@@ -33,21 +28,10 @@ check_one() {
 		cat "$work/diff"
 		return
 	fi
-	if ! "$CHECK" -z "$vmcore" "$out" >"$work/check" 2>&1; then
-		fail "$name: $(tail -1 "$work/check")"
-		return
-	fi
-	held=$(sed -n 's/.* holds \([0-9]*\) pages.*/\1/p' "$work/check")
-	zeroed=$(sed -n 's/^vmcore-check: zeroed=//p' "$work/check")
-	# Pages excluded for a reason other than being zero: only these can
-	# differ from the input, and only by being written as zeros.
-	excluded=$(( $(value "$work/log" excluded) - $(value "$work/log" zero) ))
-	if [ "$held" -ne $(( $(elf_line "$work/log" 2) )) ]; then
-		fail "$name: file holds $held pages, report says $(( $(elf_line "$work/log" 2) ))"
-	elif [ "$zeroed" -gt "$excluded" ]; then
-		fail "$name: $zeroed pages zeroed but only $excluded non-zero pages excluded"
+	if ! check_elf_dump "$CHECK" "$vmcore" "$out" "$work/log"; then
+		fail "$name: $ELF_ERROR"
 	else
-		pass "$name: counts as the manifest, $held pages equal the input ($zeroed excluded written as zeros)"
+		pass "$name: counts as the manifest, $ELF_HELD pages equal the input ($ELF_ZEROED excluded written as zeros)"
 	fi
 }
 

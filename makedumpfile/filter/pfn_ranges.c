@@ -41,6 +41,16 @@ int pfn_ranges_add(struct pfn_ranges *s, uint64_t start, uint64_t end)
 
 	if (start >= end)
 		return 0;
+	/* Ranges mostly come in ascending order: extend or append the last. */
+	if (s->nr && start >= s->r[s->nr - 1].start) {
+		struct pfn_range *last = &s->r[s->nr - 1];
+
+		if (start > last->end)
+			return append(s, start, end);
+		if (end > last->end)
+			last->end = end;
+		return 0;
+	}
 	if (append(s, start, end) < 0)
 		return -1;
 	qsort(s->r, s->nr, sizeof(*s->r), cmp_start);
@@ -53,6 +63,14 @@ int pfn_ranges_add(struct pfn_ranges *s, uint64_t start, uint64_t end)
 		s->r[n++] = s->r[i];
 	}
 	s->nr = n;
+	return 0;
+}
+
+int pfn_ranges_add_all(struct pfn_ranges *s, const struct pfn_ranges *from)
+{
+	for (unsigned int i = 0; i < from->nr; i++)
+		if (pfn_ranges_add(s, from->r[i].start, from->r[i].end) < 0)
+			return -1;
 	return 0;
 }
 

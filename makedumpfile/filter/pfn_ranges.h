@@ -24,6 +24,8 @@ struct pfn_ranges {
 void pfn_ranges_free(struct pfn_ranges *s);
 /* Add [start, end); the set is sorted and merged again. */
 int pfn_ranges_add(struct pfn_ranges *s, uint64_t start, uint64_t end);
+/* Add every range of @from (a union). */
+int pfn_ranges_add_all(struct pfn_ranges *s, const struct pfn_ranges *from);
 /* @out = @a minus @b. */
 int pfn_ranges_subtract(struct pfn_ranges *out, const struct pfn_ranges *a,
 			const struct pfn_ranges *b);

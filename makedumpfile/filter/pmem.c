@@ -111,7 +111,6 @@ static int add_info_block_meta(struct pmem_layout *pl, uint64_t ns,
 {
 	uint64_t base = (ns + ib->start_pad) >> PAGE_SHIFT;
 
-	pl->nr_info_blocks++;
 	if (ib->mode != PMEM_MODE_PMEM)
 		return 0;
 	return pfn_ranges_add(&pl->meta, base + INFO_BLOCK_RESERVE,
@@ -221,7 +220,6 @@ static int regions_from_list(struct pmem_layout *pl, const struct physmem *pm,
 			if (pfn_ranges_add(&pl->regions, ns >> PAGE_SHIFT,
 					   (ns + namespace_bytes(&ib)) >> PAGE_SHIFT) < 0)
 				return -1;
-			pl->nr_info_blocks++;
 		}
 		if (pfn_ranges_add(&pl->regions, list->r[i].start, list->r[i].end) < 0)
 			return -1;
@@ -249,10 +247,8 @@ int pmem_layout_find(struct pmem_layout *pl, const struct pmem_source *src)
 	if (src->has_flags ? regions_from_flags(pl, src) < 0 :
 	    regions_from_list(pl, src->pm, &list) < 0)
 		goto out;
-	for (unsigned int i = 0; src->more_regions && i < src->more_regions->nr; i++)
-		if (pfn_ranges_add(&pl->regions, src->more_regions->r[i].start,
-				   src->more_regions->r[i].end) < 0)
-			goto out;
+	if (src->more_regions && pfn_ranges_add_all(&pl->regions, src->more_regions) < 0)
+		goto out;
 	if (listed) {
 		if (pfn_ranges_intersect(&pl->meta, &list, &pl->regions) < 0)
 			goto out;
@@ -304,21 +300,17 @@ int pmem_plan_make(struct pmem_plan *plan, const struct pmem_layout *pl,
 		goto out;
 	if (drop_meta) {
 		plan->meta_excluded = pfn_ranges_pages(&held);
-		for (unsigned int i = 0; i < pl->meta.nr; i++)
-			if (pfn_ranges_add(&plan->skip, pl->meta.r[i].start, pl->meta.r[i].end) < 0)
-				goto out;
-	} else {
-		for (unsigned int i = 0; i < held.nr; i++)
-			if (pfn_ranges_add(&plan->keep, held.r[i].start, held.r[i].end) < 0)
-				goto out;
+		if (pfn_ranges_add_all(&plan->skip, &pl->meta) < 0)
+			goto out;
+	} else if (pfn_ranges_add_all(&plan->keep, &held) < 0) {
+		goto out;
 	}
 	if (!keep_user) {
 		if (pfn_ranges_intersect(&held, &pl->user, present) < 0)
 			goto out;
 		plan->user_excluded = pfn_ranges_pages(&held);
-		for (unsigned int i = 0; i < pl->user.nr; i++)
-			if (pfn_ranges_add(&plan->skip, pl->user.r[i].start, pl->user.r[i].end) < 0)
-				goto out;
+		if (pfn_ranges_add_all(&plan->skip, &pl->user) < 0)
+			goto out;
 	}
 	ret = 0;
 out:

@@ -30,7 +30,6 @@ struct pmem_layout {
 	struct pfn_ranges user;		/* regions minus meta */
 	struct pfn_ranges listed;	/* the list's ranges, pmem or not */
 	unsigned int nr_listed;		/* devm_memmap_vmcore entries */
-	unsigned int nr_info_blocks;	/* namespaces found by their info block */
 };
 
 struct pmem_source {

@@ -317,6 +317,14 @@ static int drain_batches(struct kdump_writer *w)
 	return 0;
 }
 
+/* Queue page @pfn, its bytes at @src. */
+static void add_job(struct kdump_writer *w, struct page_batch *b, uint64_t pfn,
+		    const void *src)
+{
+	b->jobs[b->nr].keep = pfn_ranges_cursor_has(&w->keep, pfn);
+	b->jobs[b->nr++].src = src;
+}
+
 /* Queue dumpable pfns from *pfn on, up to @end or a full batch. */
 static int queue_pages(struct kdump_writer *w, uint64_t *pfn, uint64_t end)
 {
@@ -326,9 +334,7 @@ static int queue_pages(struct kdump_writer *w, uint64_t *pfn, uint64_t end)
 	uint64_t n, i;
 
 	if (src) {
-		b->jobs[b->nr].keep = pfn_ranges_cursor_has(&w->keep, *pfn);
-		b->jobs[b->nr++].src = src;
-		(*pfn)++;
+		add_job(w, b, (*pfn)++, src);
 		return 0;
 	}
 	/* No mapping: read as much of the run as fits with one read. */
@@ -337,19 +343,15 @@ static int queue_pages(struct kdump_writer *w, uint64_t *pfn, uint64_t end)
 		n = b->cap - b->nr;
 	/* A hole of a sparse input: every page is the zero page, unread. */
 	if (physmem_known_zero(w->p.pm, *pfn * ps, n * ps)) {
-		for (i = 0; i < n; i++) {
-			b->jobs[b->nr].keep = pfn_ranges_cursor_has(&w->keep, *pfn + i);
-			b->jobs[b->nr++].src = w->zero_page;
-		}
+		for (i = 0; i < n; i++)
+			add_job(w, b, *pfn + i, w->zero_page);
 		*pfn += n;
 		return 0;
 	}
 	if (physmem_read(w->p.pm, *pfn * ps, b->copies + (size_t)b->nr * ps, n * ps) < 0)
 		return -1;
-	for (i = 0; i < n; i++, b->nr++) {
-		b->jobs[b->nr].keep = pfn_ranges_cursor_has(&w->keep, *pfn + i);
-		b->jobs[b->nr].src = b->copies + (size_t)b->nr * ps;
-	}
+	for (i = 0; i < n; i++)
+		add_job(w, b, *pfn + i, b->copies + (size_t)b->nr * ps);
 	*pfn += n;
 	return 0;
 }

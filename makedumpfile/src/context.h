@@ -39,10 +39,7 @@ struct dump_ctx {
 	/* Persistent memory: what it is, and what this run does with it. */
 	struct pmem_layout pmem;
 	struct pmem_plan pmem_plan;
-	/* /proc/kcore only: pmem and crashkernel memory, from /proc/iomem. */
-	struct pfn_ranges live_pmem;
-	struct pfn_ranges crashkernel;
-	uint64_t crashkernel_pages;	/* of them, pages kcore holds */
+	uint64_t crashkernel_pages;	/* /proc/kcore: reserved pages it holds */
 
 	/*
 	 * The pfns to look at, [0, max_mapnr) minus pmem skipped whole, cut

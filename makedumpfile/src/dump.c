@@ -84,34 +84,6 @@ err:
 	return -1;
 }
 
-/* The page frames the input has data for. */
-static int input_pages(const struct dump_ctx *d, struct pfn_ranges *present)
-{
-	uint64_t pfn, start;
-	unsigned int i;
-
-	if (!d->in.is_kdump) {
-		for (i = 0; i < d->in.nr_loads; i++) {
-			const struct elf_load *l = &d->in.loads[i];
-
-			if (pfn_ranges_add(present, l->paddr / d->ki.page_size,
-					   (l->paddr + l->memsz) / d->ki.page_size) < 0)
-				return -1;
-		}
-		return 0;
-	}
-	for (pfn = 0; pfn < d->max_mapnr;) {
-		while (pfn < d->max_mapnr && !physmem_present(&d->in.pm, pfn))
-			pfn++;
-		start = pfn;
-		while (pfn < d->max_mapnr && physmem_present(&d->in.pm, pfn))
-			pfn++;
-		if (pfn_ranges_add(present, start, pfn) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 #define IOMEM "/proc/iomem"
 
 /*
@@ -143,33 +115,38 @@ static bool live_input(const struct dump_ctx *d)
 static int plan_pmem(struct dump_ctx *d)
 {
 	const struct options *o = d->opt;
+	/* /proc/kcore only: pmem and crashkernel memory, from /proc/iomem. */
+	struct pfn_ranges live_pmem = { 0 }, crashkernel = { 0 };
 	struct pmem_source src = {
 		.loads = d->in.loads, .nr_loads = d->in.nr_loads,
 		.has_flags = !d->in.is_kdump, .vmci = &d->vmci, .xlat = &d->xlat,
-		.pm = &d->in.pm, .more_regions = &d->live_pmem,
+		.pm = &d->in.pm, .more_regions = &live_pmem,
 	};
 	struct pfn_ranges present = { 0 }, crash = { 0 };
-	int ret;
+	int ret = 0;
 
-	if (live_input(d) && (iomem_find(IOMEM, "Persistent Memory", &d->live_pmem) < 0 ||
-			      iomem_find(IOMEM, "Crash kernel", &d->crashkernel) < 0))
-		return -1;
-	if (pmem_layout_find(&d->pmem, &src) < 0)
-		return -1;
-	ret = input_pages(d, &present);
+	if (live_input(d) && (iomem_find(IOMEM, "Persistent Memory", &live_pmem) < 0 ||
+			      iomem_find(IOMEM, "Crash kernel", &crashkernel) < 0))
+		ret = -1;
+	if (!ret)
+		ret = pmem_layout_find(&d->pmem, &src);
+	if (!ret)
+		ret = dump_input_present_ranges(&d->in, d->max_mapnr, &present);
 	if (!ret)
 		ret = pmem_plan_make(&d->pmem_plan, &d->pmem, &present,
 				     o->dump_level & DL_EXCLUDE_PMEM_META, o->pmem_userdata);
 	/* Memory reserved for the capture kernel is not in its /proc/vmcore. */
 	if (!ret)
-		ret = pfn_ranges_intersect(&crash, &d->crashkernel, &present);
+		ret = pfn_ranges_intersect(&crash, &crashkernel, &present);
 	d->crashkernel_pages = pfn_ranges_pages(&crash);
-	for (unsigned int i = 0; !ret && i < crash.nr; i++)
-		ret = pfn_ranges_add(&d->pmem_plan.skip, crash.r[i].start, crash.r[i].end);
+	if (!ret)
+		ret = pfn_ranges_add_all(&d->pmem_plan.skip, &crash);
 	if (!ret && d->pmem.nr_listed && !d->pmem_plan.held && !live_input(d))
 		ret = warn_unmarked_pmem(d, &present);
 	pfn_ranges_free(&present);
 	pfn_ranges_free(&crash);
+	pfn_ranges_free(&live_pmem);
+	pfn_ranges_free(&crashkernel);
 	if (!ret && o->pmem_userdata && d->pmem.user.nr)
 		pr_warn("--pmem-userdata: the dump holds the contents of files on persistent memory, which may be sensitive\n");
 	return ret;
@@ -256,8 +233,6 @@ void dump_close(struct dump_ctx *d)
 {
 	free(d->windows);
 	d->windows = NULL;
-	pfn_ranges_free(&d->live_pmem);
-	pfn_ranges_free(&d->crashkernel);
 	pmem_plan_free(&d->pmem_plan);
 	pmem_layout_free(&d->pmem);
 	bitmap_free(&d->bm);
@@ -624,10 +599,8 @@ static int show_mem_usage(const struct options *o)
 	u.counts = d.report.counts;
 	u.page_size = d.ki.page_size;
 	/* As makedumpfile sums PT_LOADs: kcore's kernel text counts again. */
-	for (unsigned int i = 0; i < d.in.nr_loads; i++)
-		u.ram_pages += (d.in.loads[i].paddr + d.in.loads[i].memsz) / d.ki.page_size -
-			       d.in.loads[i].paddr / d.ki.page_size;
-	u.ram_pages -= d.crashkernel_pages + d.pmem_plan.held;
+	u.ram_pages = dump_input_held_pages(&d.in, d.max_mapnr, false) -
+		      d.crashkernel_pages - d.pmem_plan.held;
 	u.pmem = d.pmem.regions.nr > 0;
 	u.pmem_meta = pfn_ranges_pages(&d.pmem.meta);
 	u.pmem_user = pfn_ranges_pages(&d.pmem.user);

@@ -195,8 +195,34 @@ void dump_input_mark_present(const struct dump_input *in, struct bitmap *bm,
 	}
 }
 
-uint64_t dump_input_memory_hole(const struct dump_input *in, uint64_t max_mapnr,
-				bool partial)
+int dump_input_present_ranges(const struct dump_input *in, uint64_t max_mapnr,
+			      struct pfn_ranges *present)
+{
+	uint64_t start, end, pfn;
+	unsigned int i;
+
+	if (!in->is_kdump) {
+		for (i = 0; i < in->nr_loads; i++) {
+			held_range(&in->loads[i], max_mapnr, false, &start, &end);
+			if (pfn_ranges_add(present, start, end) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	for (pfn = 0; pfn < max_mapnr;) {
+		while (pfn < max_mapnr && !diskdump_pfn_dumped(&in->dd, pfn))
+			pfn++;
+		start = pfn;
+		while (pfn < max_mapnr && diskdump_pfn_dumped(&in->dd, pfn))
+			pfn++;
+		if (pfn_ranges_add(present, start, pfn) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+uint64_t dump_input_held_pages(const struct dump_input *in, uint64_t max_mapnr,
+			       bool partial)
 {
 	uint64_t held = 0, start, end;
 	unsigned int i;
@@ -206,5 +232,13 @@ uint64_t dump_input_memory_hole(const struct dump_input *in, uint64_t max_mapnr,
 		if (start < end)
 			held += end - start;
 	}
+	return held;
+}
+
+uint64_t dump_input_memory_hole(const struct dump_input *in, uint64_t max_mapnr,
+				bool partial)
+{
+	uint64_t held = dump_input_held_pages(in, max_mapnr, partial);
+
 	return held > max_mapnr ? 0 : max_mapnr - held;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "filter/pfn_ranges.h"
 #include "input/diskdump.h"
 #include "input/elfcore.h"
 #include "input/physmem.h"
@@ -55,6 +56,14 @@ void dump_input_mark_present(const struct dump_input *in, struct bitmap *bm,
  */
 void dump_input_mark_held(const struct dump_input *in, struct bitmap *bm,
 			  uint64_t max_mapnr, bool partial);
+
+/* The pages of dump_input_mark_present(), as ranges, below @max_mapnr. */
+int dump_input_present_ranges(const struct dump_input *in, uint64_t max_mapnr,
+			      struct pfn_ranges *present);
+
+/* Pages the memory ranges hold, a page two ranges hold counted twice. */
+uint64_t dump_input_held_pages(const struct dump_input *in, uint64_t max_mapnr,
+			       bool partial);
 
 /* Pages of the dumped machine not in any memory range (makedumpfile's "Memory Hole"). */
 uint64_t dump_input_memory_hole(const struct dump_input *in, uint64_t max_mapnr,

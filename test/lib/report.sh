@@ -36,6 +36,8 @@ report_lines() {
 		-e '^(Memory Hole     |Total pages     ):'
 }
 
+# A vmcore-gen manifest value: key MANIFEST KEY.
+key() { sed -n "s/^$2=//p" "$1"; }
 # A report value in decimal: value LOG KEY (a report_counts key).
 value() { printf '%d' "$(report_counts "$1" | sed -n "s/^$2=//p")"; }
 # The "in ELF format" lines: 1, pages left out of the file; 2, pages in it.

@@ -19,7 +19,6 @@ command -v readelf >/dev/null || { echo "readelf not installed"; exit 77; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/mdf-pmem-cost.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-key() { sed -n "s/^$2=//p" "$1"; }
 # A line's value in decimal: line_value FILE LABEL-REGEX
 line_value() { printf '%d' "$(report_lines "$1" | sed -n "s/^ *$2 *: *\(0x[0-9a-f]*\).*/\1/p")"; }
 

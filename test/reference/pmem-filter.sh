@@ -17,7 +17,6 @@ MARKER=PMEMDUMP-PMEM-MK
 work=$(mktemp -d "${TMPDIR:-/tmp}/mdf-pmem.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-key() { sed -n "s/^$2=//p" "$1"; }
 
 # Is the marker expected in an ELF dump of MANIFEST (with --pmem-userdata
 # or not)?  Flagged pmem: only with it; unflagged pmem is RAM: always;

@@ -5,14 +5,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "filter/bitmap.h"
-#include "filter/classify.h"
-#include "filter/pmem.h"
+#include "util/bitmap.h"
+#include "dump/classify.h"
+#include "pmem/pmem.h"
 #include "kernel/sparsemem.h"
 #include "kernel/vmcoreinfo.h"
 #include "kernel/x86_64.h"
-#include "output/report.h"
-#include "src/input.h"
+#include "src/report.h"
+#include "dump/source.h"
 #include "src/options.h"
 #include "util/progress.h"
 

@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "input/iomem.h"
+#include "util/iomem.h"
 #include "kernel/printk.h"
-#include "output/elf_writer.h"
-#include "output/flatten.h"
-#include "output/kdump_writer.h"
-#include "output/sink.h"
+#include "dump/elf/elf_writer.h"
+#include "dump/flat/flatten.h"
+#include "dump/kdump/kdump_writer.h"
+#include "dump/sink.h"
 #include "src/dump.h"
 #include "util/fileio.h"
 #include "util/log.h"

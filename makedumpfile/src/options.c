@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter/classify.h"
-#include "filter/pmem.h"
+#include "dump/classify.h"
+#include "pmem/pmem.h"
 #include "src/options.h"
 #include "util/log.h"
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "output/compress.h"
+#include "dump/compress.h"
 
 enum output_format {
 	OUTPUT_KDUMP,	/* kdump-compressed, makedumpfile's default */

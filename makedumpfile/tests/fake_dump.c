@@ -7,11 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "filter/bitmap.h"
-#include "filter/classify.h"
-#include "output/flatten.h"
-#include "output/kdump_writer.h"
-#include "output/sink.h"
+#include "util/bitmap.h"
+#include "dump/classify.h"
+#include "dump/flat/flatten.h"
+#include "dump/kdump/kdump_writer.h"
+#include "dump/sink.h"
 #include "tests/fake_dump.h"
 #include "util/fileio.h"
 

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "input/physmem.h"
-#include "output/compress.h"
+#include "kernel/physmem.h"
+#include "dump/compress.h"
 
 #define FAKE_PS 4096
 #define FAKE_MAX_MAPNR 2997ULL	/* not a multiple of 8: the last byte is partial */

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "filter/bitmap.h"
+#include "util/bitmap.h"
 
 static void set_range_and_count(void **state)
 {

@@ -9,8 +9,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "output/compress.h"
-#include "output/kdump_format.h"
+#include "dump/compress.h"
+#include "dump/kdump/kdump_format.h"
 #include "util/log.h"
 
 #define PS 4096

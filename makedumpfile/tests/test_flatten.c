@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "output/flatten.h"
-#include "output/sink.h"
+#include "dump/flat/flatten.h"
+#include "dump/sink.h"
 #include "tests/fake_dump.h"
 #include "util/fileio.h"
 #include "util/log.h"

@@ -10,12 +10,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "filter/bitmap.h"
-#include "filter/classify.h"
-#include "input/diskdump.h"
-#include "output/kdump_format.h"
-#include "output/kdump_writer.h"
-#include "output/sink.h"
+#include "util/bitmap.h"
+#include "dump/classify.h"
+#include "dump/kdump/diskdump.h"
+#include "dump/kdump/kdump_format.h"
+#include "dump/kdump/kdump_writer.h"
+#include "dump/sink.h"
 #include "tests/fake_dump.h"
 #include "util/fileio.h"
 #include "util/log.h"

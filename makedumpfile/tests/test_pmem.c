@@ -9,10 +9,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "filter/bitmap.h"
-#include "filter/pfn_ranges.h"
-#include "filter/pmem.h"
-#include "input/iomem.h"
+#include "util/bitmap.h"
+#include "util/pfn_ranges.h"
+#include "pmem/pmem.h"
+#include "util/iomem.h"
 
 static void assert_ranges(const struct pfn_ranges *s, const uint64_t *want, unsigned int n)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "input/elfcore.h"
+#include "elfcore/elfcore.h"
 #include "kernel/vmcoreinfo.h"
 #include "kernel/x86_64.h"
 #include "util/log.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "filter/classify.h"
+#include "dump/classify.h"
 
 /* A page at any alignment, as a raw page inside a kdump input can be. */
 static void zero_check_at_any_alignment(void **state)

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reader for the ELF core that /proc/vmcore (or a copy of it) presents:
+ * validates the headers against the file size before anything trusts them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "elfcore/elfcore.h"
+#include "kernel/physmem.h"
+#include "util/fileio.h"
+#include "util/log.h"
+
+#define NOTE_ALIGN(x) (((x) + 3) & ~(size_t)3)
+
+static int get_file_size(struct elfcore *ec)
+{
+	struct stat st;
+	off_t end;
+
+	if (fstat(ec->fd, &st) < 0) {
+		pr_err("cannot stat %s: %s\n", ec->path, strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		ec->size = (uint64_t)st.st_size;
+		return 0;
+	}
+	/* Block devices report their size through lseek. */
+	end = lseek(ec->fd, 0, SEEK_END);
+	ec->size = end > 0 ? (uint64_t)end : UINT64_MAX;
+	return 0;
+}
+
+static int check_ehdr(struct elfcore *ec)
+{
+	const Elf64_Ehdr *e = &ec->ehdr;
+
+	if (memcmp(e->e_ident, ELFMAG, SELFMAG)) {
+		pr_err("%s is not an ELF file (bad magic)\n", ec->path);
+		return -1;
+	}
+	if (e->e_ident[EI_CLASS] != ELFCLASS64) {
+		pr_err("%s: wrong ELF class %u: only ELF64 vmcores are supported\n",
+		       ec->path, e->e_ident[EI_CLASS]);
+		return -1;
+	}
+	if (e->e_ident[EI_DATA] != ELFDATA2LSB) {
+		pr_err("%s: not a little-endian ELF file\n", ec->path);
+		return -1;
+	}
+	if (e->e_type != ET_CORE) {
+		pr_err("%s: ELF type %u is not a core file\n", ec->path, e->e_type);
+		return -1;
+	}
+	if (e->e_machine != EM_X86_64) {
+		pr_err("%s: ELF machine %u is not x86_64\n", ec->path, e->e_machine);
+		return -1;
+	}
+	if (e->e_phentsize != sizeof(Elf64_Phdr) || e->e_phnum == 0) {
+		pr_err("%s: corrupt program header table (entsize %u, count %u)\n",
+		       ec->path, e->e_phentsize, e->e_phnum);
+		return -1;
+	}
+	return 0;
+}
+
+/* With more than 65534 headers, the real count lives in section header 0. */
+static int get_phnum(struct elfcore *ec, uint32_t *phnum)
+{
+	Elf64_Shdr sh;
+
+	*phnum = ec->ehdr.e_phnum;
+	if (*phnum != PN_XNUM)
+		return 0;
+	if (ec->ehdr.e_shoff == 0 ||
+	    pread_full(ec->fd, &sh, sizeof(sh), ec->ehdr.e_shoff) < 0) {
+		pr_err("%s: cannot read the extended program header count\n", ec->path);
+		return -1;
+	}
+	*phnum = sh.sh_info;
+	return 0;
+}
+
+static int add_notes(struct elfcore *ec, const Elf64_Phdr *ph)
+{
+	uint8_t *grown;
+
+	if (ph->p_filesz > (64u << 20) || ph->p_offset + ph->p_filesz > ec->size ||
+	    ph->p_offset + ph->p_filesz < ph->p_offset) {
+		pr_err("%s: PT_NOTE (offset %#llx, size %#llx) lies outside the file\n",
+		       ec->path, (unsigned long long)ph->p_offset,
+		       (unsigned long long)ph->p_filesz);
+		return -1;
+	}
+	grown = realloc(ec->notes, ec->notes_size + ph->p_filesz);
+	if (!grown) {
+		pr_err("out of memory reading notes\n");
+		return -1;
+	}
+	ec->notes = grown;
+	if (pread_full(ec->fd, ec->notes + ec->notes_size, ph->p_filesz,
+		       ph->p_offset) < 0) {
+		pr_err("cannot read notes of %s: %s\n", ec->path, strerror(errno));
+		return -1;
+	}
+	ec->notes_size += ph->p_filesz;
+	if (!ec->note_phdr.p_type)
+		ec->note_phdr = *ph;
+	return 0;
+}
+
+static int add_load(struct elfcore *ec, const Elf64_Phdr *ph, unsigned int idx)
+{
+	struct elf_load *l = &ec->loads[ec->nr_loads];
+
+	if (ph->p_paddr == (Elf64_Addr)-1) {
+		ec->live = true;	/* only /proc/kcore has such segments */
+		return 0;
+	}
+	if (ph->p_filesz > ph->p_memsz) {
+		pr_err("%s: PT_LOAD %u has file size above memory size\n", ec->path, idx);
+		return -1;
+	}
+	if (ph->p_offset + ph->p_filesz < ph->p_offset ||
+	    ph->p_offset + ph->p_filesz > ec->size) {
+		pr_err("%s: PT_LOAD %u (paddr %#llx) extends past the end of the file: truncated vmcore?\n",
+		       ec->path, idx, (unsigned long long)ph->p_paddr);
+		return -1;
+	}
+	l->paddr = ph->p_paddr;
+	l->vaddr = ph->p_vaddr;
+	l->offset = ph->p_offset;
+	l->filesz = ph->p_filesz;
+	l->memsz = ph->p_memsz;
+	l->align = ph->p_align;
+	l->flags = ph->p_flags;
+	ec->nr_loads++;
+	return 0;
+}
+
+static int parse_notes(struct elfcore *ec)
+{
+	size_t off = 0;
+
+	while (off + sizeof(Elf64_Nhdr) <= ec->notes_size) {
+		const Elf64_Nhdr *n = (const void *)(ec->notes + off);
+		size_t name_off = off + sizeof(*n);
+		size_t desc_off = name_off + NOTE_ALIGN(n->n_namesz);
+		size_t next = desc_off + NOTE_ALIGN(n->n_descsz);
+		const char *name = (const char *)ec->notes + name_off;
+
+		if (n->n_namesz == 0 && n->n_descsz == 0 && n->n_type == 0)
+			break;	/* padding at the end of a PT_NOTE */
+		if (n->n_namesz > ec->notes_size || n->n_descsz > ec->notes_size ||
+		    next > ec->notes_size) {
+			pr_err("%s: corrupt ELF note at offset %zu of PT_NOTE\n",
+			       ec->path, off);
+			return -1;
+		}
+		if (n->n_namesz == sizeof("VMCOREINFO") &&
+		    !memcmp(name, "VMCOREINFO", sizeof("VMCOREINFO"))) {
+			ec->vmcoreinfo = (const char *)ec->notes + desc_off;
+			ec->vmcoreinfo_size = n->n_descsz;
+		} else if (n->n_type == NT_PRSTATUS) {
+			ec->nr_prstatus++;
+		}
+		off = next;
+	}
+	return 0;
+}
+
+/*
+ * /proc/vmcore is read fastest through a mapping (a read() maps and copies
+ * each page of the old kernel's memory) and its pages are no page cache.
+ * A regular file is read with large preads instead: no page faults, and
+ * the file's page cache never counts as our memory.
+ */
+static bool wants_mapping(const struct elfcore *ec)
+{
+	struct statfs sfs;
+
+	if (getenv("MDF_NO_MMAP"))
+		return false;
+	if (getenv("MDF_MMAP"))
+		return true;
+	return fstatfs(ec->fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+}
+
+static void try_map(struct elfcore *ec)
+{
+	void *m;
+
+	if (ec->size == UINT64_MAX || ec->size == 0 || !wants_mapping(ec))
+		return;
+	m = mmap(NULL, ec->size, PROT_READ, MAP_SHARED, ec->fd, 0);
+	if (m == MAP_FAILED)
+		return;
+	ec->map = m;
+}
+
+int elfcore_open(struct elfcore *ec, const char *path)
+{
+	Elf64_Phdr *phdrs = NULL;
+	uint32_t phnum, i;
+	uint64_t phsize;
+
+	memset(ec, 0, sizeof(*ec));
+	ec->path = strdup(path);
+	ec->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!ec->path || ec->fd < 0) {
+		pr_err("cannot open %s: %s\n", path, strerror(errno));
+		goto err;
+	}
+	if (get_file_size(ec) < 0)
+		goto err;
+	if (ec->size < sizeof(ec->ehdr) ||
+	    pread_full(ec->fd, &ec->ehdr, sizeof(ec->ehdr), 0) < 0) {
+		pr_err("%s is too short to be a vmcore (%llu bytes)\n", path,
+		       (unsigned long long)ec->size);
+		goto err;
+	}
+	if (check_ehdr(ec) < 0 || get_phnum(ec, &phnum) < 0)
+		goto err;
+
+	phsize = (uint64_t)phnum * sizeof(Elf64_Phdr);
+	if (ec->ehdr.e_phoff + phsize > ec->size || ec->ehdr.e_phoff + phsize < phsize) {
+		pr_err("%s: program headers lie past the end of the file: truncated vmcore?\n",
+		       path);
+		goto err;
+	}
+	phdrs = malloc(phsize);
+	ec->loads = calloc(phnum, sizeof(*ec->loads));
+	if (!phdrs || !ec->loads) {
+		pr_err("out of memory reading %u program headers\n", phnum);
+		goto err;
+	}
+	if (pread_full(ec->fd, phdrs, phsize, ec->ehdr.e_phoff) < 0) {
+		pr_err("cannot read program headers of %s: %s\n", path, strerror(errno));
+		goto err;
+	}
+	for (i = 0; i < phnum; i++) {
+		if (phdrs[i].p_type == PT_NOTE && add_notes(ec, &phdrs[i]) < 0)
+			goto err;
+		if (phdrs[i].p_type == PT_LOAD && add_load(ec, &phdrs[i], i) < 0)
+			goto err;
+	}
+	free(phdrs);
+	phdrs = NULL;
+
+	if (!ec->nr_loads) {
+		pr_err("%s has no PT_LOAD segments\n", path);
+		goto err;
+	}
+	if (!ec->notes_size) {
+		pr_err("%s has no PT_NOTE segment\n", path);
+		goto err;
+	}
+	if (parse_notes(ec) < 0)
+		goto err;
+	if (!ec->vmcoreinfo) {
+		pr_err("%s has no VMCOREINFO note: not a kdump vmcore, or from a kernel without CONFIG_CRASH_CORE\n",
+		       path);
+		goto err;
+	}
+	try_map(ec);
+	return 0;
+err:
+	free(phdrs);
+	elfcore_close(ec);
+	return -1;
+}
+
+void elfcore_close(struct elfcore *ec)
+{
+	if (ec->map)
+		munmap((void *)ec->map, ec->size);
+	if (ec->win)
+		munmap((void *)ec->win, ec->win_len);
+	if (ec->fd >= 0)
+		close(ec->fd);
+	free(ec->loads);
+	free(ec->notes);
+	free(ec->path);
+	memset(ec, 0, sizeof(*ec));
+	ec->fd = -1;
+}
+
+const struct elf_load *elfcore_find_load(struct elfcore *ec, uint64_t paddr)
+{
+	const struct elf_load *l = &ec->loads[ec->last_load];
+	unsigned int i;
+
+	if (paddr >= l->paddr && paddr - l->paddr < l->filesz)
+		return l;
+	for (i = 0; i < ec->nr_loads; i++) {
+		l = &ec->loads[i];
+		if (paddr >= l->paddr && paddr - l->paddr < l->filesz) {
+			ec->last_load = i;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Pages of a file mapping count as our memory while they are mapped. Drop
+ * the mapping's pages every so often so a pass over a large vmcore keeps
+ * a small footprint; the data stays in the page cache, and a pointer handed
+ * out earlier stays valid (it faults the page back in).
+ */
+#define TRIM_EVERY (8ULL << 20)
+
+/* A page fault maps this much around the faulting page (fault-around). */
+#define FAULT_AROUND (64ULL << 10)
+
+/*
+ * The whole mapping is trimmed, not just the span handed out lately: a
+ * compression batch reads its pages after they were handed out. Zapping
+ * a mostly unmapped range costs little.
+ */
+static void trim_mapping(struct elfcore *ec, uint64_t off, size_t len)
+{
+	/* A scattered access maps a whole fault-around block. */
+	bool follows = off >= ec->touched_hi && off < ec->touched_hi + FAULT_AROUND;
+
+	ec->touched_hi = off + len;
+	ec->mapped_since_trim += follows || len >= FAULT_AROUND ? len : FAULT_AROUND;
+	if (ec->mapped_since_trim < TRIM_EVERY)
+		return;
+	madvise((void *)ec->map, ec->size, MADV_DONTNEED);
+	ec->mapped_since_trim = 0;
+}
+
+int elfcore_read_file(struct elfcore *ec, uint64_t off, void *buf, size_t len)
+{
+	if (ec->map) {
+		trim_mapping(ec, off, len);
+		memcpy(buf, ec->map + off, len);
+		return 0;
+	}
+	if (pread_full(ec->fd, buf, len, off) < 0) {
+		pr_err("cannot read %s at offset %#llx: %s\n", ec->path,
+		       (unsigned long long)off, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+const void *elfcore_phys_ptr(struct elfcore *ec, uint64_t paddr, size_t len)
+{
+	const struct elf_load *l;
+
+	if (!ec->map)
+		return NULL;
+	l = elfcore_find_load(ec, paddr);
+	if (!l || l->filesz - (paddr - l->paddr) < len)
+		return NULL;
+	trim_mapping(ec, l->offset + (paddr - l->paddr), len);
+	return ec->map + l->offset + (paddr - l->paddr);
+}
+
+int elfcore_read_phys(struct elfcore *ec, uint64_t paddr, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+
+	while (len) {
+		const struct elf_load *l = elfcore_find_load(ec, paddr);
+		uint64_t in_load;
+		size_t chunk;
+
+		if (!l) {
+			pr_err("physical address %#llx is not in the vmcore\n",
+			       (unsigned long long)paddr);
+			return -1;
+		}
+		in_load = l->filesz - (paddr - l->paddr);
+		chunk = len < in_load ? len : (size_t)in_load;
+		if (elfcore_read_file(ec, l->offset + (paddr - l->paddr), out, chunk) < 0)
+			return -1;
+		out += chunk;
+		paddr += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/*
+ * The window is makedumpfile's trick for regular files: mapped a few MiB
+ * at a time and populated at once, it costs few faults and no copy, and
+ * what is resident never exceeds it.
+ */
+#define PEEK_WINDOW (4ULL << 20)
+
+const void *elfcore_phys_peek(struct elfcore *ec, uint64_t paddr, size_t len)
+{
+	const struct elf_load *l;
+	uint64_t off, start, end;
+	void *m;
+
+	if (ec->map)
+		return elfcore_phys_ptr(ec, paddr, len);
+	l = elfcore_find_load(ec, paddr);
+	if (!l || l->filesz - (paddr - l->paddr) < len || ec->size == UINT64_MAX)
+		return NULL;
+	off = l->offset + (paddr - l->paddr);
+	if (ec->win && off >= ec->win_off && off + len <= ec->win_off + ec->win_len)
+		return ec->win + (off - ec->win_off);
+	if (ec->win)
+		munmap((void *)ec->win, ec->win_len);
+	ec->win = NULL;
+	start = off & ~4095ULL;
+	end = start + (len + (off - start) > PEEK_WINDOW ? len + (off - start) : PEEK_WINDOW);
+	if (end > ec->size)
+		end = ec->size;
+	m = mmap(NULL, end - start, PROT_READ, MAP_SHARED | MAP_POPULATE, ec->fd, (off_t)start);
+	if (m == MAP_FAILED)
+		return NULL;	/* the caller reads instead */
+	ec->win = m;
+	ec->win_off = start;
+	ec->win_len = end - start;
+	return ec->win + (off - start);
+}
+
+/*
+ * A vmcore copied with holes (cp --sparse, a generator) has long runs that
+ * read as zeros; lseek(SEEK_DATA) finds them without reading. The answer
+ * is remembered: scans ask about consecutive ranges.
+ */
+bool elfcore_phys_is_hole(struct elfcore *ec, uint64_t paddr, size_t len)
+{
+	const struct elf_load *l = elfcore_find_load(ec, paddr);
+	uint64_t off;
+	off_t data;
+
+	if (ec->map || !l || l->filesz - (paddr - l->paddr) < len)
+		return false;
+	off = l->offset + (paddr - l->paddr);
+	if (off >= ec->hole_start && off + len <= ec->hole_end)
+		return true;
+	if (off < ec->hole_end && off >= ec->hole_start)
+		return false;
+	data = lseek(ec->fd, (off_t)off, SEEK_DATA);
+	if (data < 0)
+		data = (off_t)ec->size;	/* ENXIO: only a hole up to the end */
+	ec->hole_start = off;
+	ec->hole_end = (uint64_t)data;
+	return off + len <= ec->hole_end;
+}
+
+static bool ec_known_zero(void *priv, uint64_t paddr, size_t len)
+{
+	return elfcore_phys_is_hole(priv, paddr, len);
+}
+
+static const void *ec_peek(void *priv, uint64_t paddr, size_t len)
+{
+	return elfcore_phys_peek(priv, paddr, len);
+}
+
+static int ec_read(void *priv, uint64_t paddr, void *buf, size_t len)
+{
+	return elfcore_read_phys(priv, paddr, buf, len);
+}
+
+static bool ec_present(void *priv, uint64_t pfn)
+{
+	return elfcore_find_load(priv, pfn << 12) != NULL;
+}
+
+static const void *ec_ptr(void *priv, uint64_t paddr, size_t len)
+{
+	return elfcore_phys_ptr(priv, paddr, len);
+}
+
+static int ec_read_page(void *priv, uint64_t pfn, void *buf)
+{
+	struct elfcore *ec = priv;
+	uint64_t paddr = pfn << 12, end = paddr + 4096;
+	uint8_t *out = buf;
+
+	memset(buf, 0, 4096);
+	while (paddr < end) {
+		const struct elf_load *l = elfcore_find_load(ec, paddr);
+		uint64_t chunk;
+
+		if (!l) {
+			paddr = (paddr | 0xfff) + 1;	/* a hole: leave it zero */
+			continue;
+		}
+		chunk = l->filesz - (paddr - l->paddr);
+		if (chunk > end - paddr)
+			chunk = end - paddr;
+		if (elfcore_read_file(ec, l->offset + (paddr - l->paddr),
+				      out + (paddr & 0xfff), chunk) < 0)
+			return -1;
+		paddr += chunk;
+	}
+	return 0;
+}
+
+static const struct physmem_ops elfcore_physmem_ops = {
+	.read = ec_read,
+	.present = ec_present,
+	.ptr = ec_ptr,
+	.peek = ec_peek,
+	.known_zero = ec_known_zero,
+	.read_page = ec_read_page,
+};
+
+void elfcore_physmem(struct elfcore *ec, struct physmem *pm)
+{
+	pm->ops = &elfcore_physmem_ops;
+	pm->priv = ec;
+}

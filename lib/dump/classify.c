@@ -44,8 +44,7 @@ int classifier_init(struct classifier *c, const struct kernel_info *ki,
 		   ki->page_buddy_mapcount != VMCI_ABSENT;
 
 	if ((dump_level & DL_EXCLUDE_FREE) && !c->buddy) {
-		pr_err("cannot exclude free pages: VMCOREINFO lacks NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) or the struct page offsets it needs\n");
-		return -1;
+		return log_fail(c->pm->log, PMD_ECORRUPT, "cannot exclude free pages: VMCOREINFO lacks NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) or the struct page offsets it needs");
 	}
 	/*
 	 * makedumpfile skips the struct page scan when no rule can match;
@@ -56,8 +55,7 @@ int classifier_init(struct classifier *c, const struct kernel_info *ki,
 			       ki->pg_hwpoison != VMCI_ABSENT;
 	c->pages = malloc((size_t)ki->size_page * (BATCH_PAGES + 1));
 	if (!c->pages) {
-		pr_err("out of memory for the struct page buffer\n");
-		return -1;
+		return log_fail(c->pm->log, PMD_ENOMEM, "out of memory for the struct page buffer");
 	}
 	return 0;
 }
@@ -99,9 +97,8 @@ static int load_batch(struct classifier *c, uint64_t pfn)
 		end = sec_end;
 	if (x86_64_read(c->xlat, memmap_page(c->mm, start), c->pages,
 			(end - start) * c->ki->size_page) < 0) {
-		pr_err("cannot read the struct pages of pfn %#llx-%#llx\n",
+		return log_fail(c->pm->log, PMD_EIO, "cannot read the struct pages of pfn %#llx-%#llx",
 		       (unsigned long long)start, (unsigned long long)end);
-		return -1;
 	}
 	c->batch_start = start;
 	c->batch_end = end;
@@ -185,7 +182,7 @@ static uint64_t *categorise(const struct classifier *c, const struct page_view *
 	if ((dl & DL_EXCLUDE_FREE) && c->buddy && !slab &&
 	    (int32_t)v->mapcount == (int32_t)ki->page_buddy_mapcount) {
 		if (ki->max_order != VMCI_ABSENT && v->private >= (uint64_t)ki->max_order) {
-			pr_warn("invalid free page order %llu at pfn %#llx, page kept\n",
+			log_warn(c->pm->log, "invalid free page order %llu at pfn %#llx, page kept\n",
 				(unsigned long long)v->private, (unsigned long long)pfn);
 			return NULL;
 		}
@@ -317,8 +314,7 @@ int exclude_zero_pages(struct classifier *c, struct bitmap *bm, struct page_coun
 	int ret = -1;
 
 	if (!buf) {
-		pr_err("out of memory\n");
-		return -1;
+		return log_fail(c->pm->log, PMD_ENOMEM, "out of memory");
 	}
 	for (pfn = bitmap_next_set(bm, bm->start); pfn < bm->end;
 	     pfn = bitmap_next_set(bm, end)) {

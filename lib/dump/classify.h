@@ -1,22 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_FILTER_CLASSIFY_H
-#define MDF_FILTER_CLASSIFY_H
+#ifndef PMD_DUMP_CLASSIFY_H
+#define PMD_DUMP_CLASSIFY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dump/dumplevel.h"
 #include "kernel/physmem.h"
 
-/* makedumpfile's dump level bits (-d). */
-enum dump_level_bit {
-	DL_EXCLUDE_ZERO = 1,
-	DL_EXCLUDE_CACHE = 2,
-	DL_EXCLUDE_CACHE_PRI = 4,
-	DL_EXCLUDE_USER_DATA = 8,
-	DL_EXCLUDE_FREE = 16,
-};
-#define DL_MAX 31
 
 /* Pages excluded, by the category the report names. */
 struct page_counts {

@@ -68,12 +68,11 @@ static int zlib_init(struct page_compressor *pc)
 	int err;
 
 	if (!zs) {
-		pr_err("out of memory for the zlib compressor\n");
-		return -1;
+		return log_fail(pc->log, PMD_ENOMEM, "out of memory for the zlib compressor");
 	}
 	err = deflateInit(zs, ZLIB_LEVEL);
 	if (err != Z_OK) {
-		pr_err("cannot initialise zlib: %s\n", zError(err));
+		log_fail(pc->log, PMD_ECORRUPT, "cannot initialise zlib: %s", zError(err));
 		free(zs);
 		return -1;
 	}
@@ -84,13 +83,11 @@ static int zlib_init(struct page_compressor *pc)
 static int lzo_state_init(struct page_compressor *pc)
 {
 	if (lzo_init() != LZO_E_OK) {
-		pr_err("cannot initialise the lzo library\n");
-		return -1;
+		return log_fail(pc->log, PMD_ECORRUPT, "cannot initialise the lzo library");
 	}
 	pc->state = malloc(LZO1X_1_MEM_COMPRESS);
 	if (!pc->state) {
-		pr_err("out of memory for the lzo compressor\n");
-		return -1;
+		return log_fail(pc->log, PMD_ENOMEM, "out of memory for the lzo compressor");
 	}
 	return 0;
 }
@@ -99,16 +96,16 @@ static int zstd_init(struct page_compressor *pc)
 {
 	pc->state = ZSTD_createCCtx();
 	if (!pc->state) {
-		pr_err("out of memory for the zstd compressor\n");
-		return -1;
+		return log_fail(pc->log, PMD_ENOMEM, "out of memory for the zstd compressor");
 	}
 	return 0;
 }
 
-int page_compressor_init(struct page_compressor *pc, enum compression type,
-			 size_t page_size)
+int page_compressor_init(struct page_compressor *pc, struct log_ctx *log,
+			 enum compression type, size_t page_size)
 {
 	memset(pc, 0, sizeof(*pc));
+	pc->log = log;
 	pc->type = type;
 	pc->page_size = page_size;
 	switch (type) {
@@ -121,11 +118,10 @@ int page_compressor_init(struct page_compressor *pc, enum compression type,
 	case COMPRESS_ZSTD:
 		return zstd_init(pc);
 	case COMPRESS_SNAPPY:
-		pr_err("snappy compression (-p) is not available in this build; use -c, -l or -z\n");
+		log_fail(pc->log, PMD_ECORRUPT, "snappy compression (-p) is not available in this build; use -c, -l or -z");
 		return -1;
 	}
-	pr_err("unknown compression type %d\n", (int)type);
-	return -1;
+	return log_fail(pc->log, PMD_ECORRUPT, "unknown compression type %d", (int)type);
 }
 
 void page_compressor_free(struct page_compressor *pc)
@@ -206,18 +202,18 @@ size_t page_compress(struct page_compressor *pc, const void *page, void *out)
 	return size < pc->page_size ? size : 0;
 }
 
-int page_decompressor_init(struct page_decompressor *pd, size_t page_size)
+int page_decompressor_init(struct page_decompressor *pd, struct log_ctx *log,
+			   size_t page_size)
 {
 	memset(pd, 0, sizeof(*pd));
+	pd->log = log;
 	pd->page_size = page_size;
 	if (lzo_init() != LZO_E_OK) {
-		pr_err("cannot initialise the lzo library\n");
-		return -1;
+		return log_fail(pd->log, PMD_EUNSUPPORTED, "cannot initialise the lzo library");
 	}
 	pd->zstd_dctx = ZSTD_createDCtx();
 	if (!pd->zstd_dctx) {
-		pr_err("out of memory for the zstd decompressor\n");
-		return -1;
+		return log_fail(pd->log, PMD_ENOMEM, "out of memory for the zstd decompressor");
 	}
 	return 0;
 }

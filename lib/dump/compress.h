@@ -25,7 +25,10 @@ unsigned int compression_dh_flag(enum compression type);
  * (Z_BEST_SPEED), lzo1x_1, zstd level 1, each into a buffer of
  * page_compress_bound() bytes.
  */
+struct log_ctx;
+
 struct page_compressor {
+	struct log_ctx *log;
 	enum compression type;
 	size_t page_size;
 	void *state;		/* z_stream, lzo work memory or ZSTD_CCtx */
@@ -35,7 +38,8 @@ struct page_compressor {
 size_t page_compress_bound(size_t page_size);
 
 /* 0, or -1 with an error printed (snappy is not in this build). */
-int page_compressor_init(struct page_compressor *pc, enum compression type,
+int page_compressor_init(struct page_compressor *pc, struct log_ctx *log,
+			 enum compression type,
 			 size_t page_size);
 void page_compressor_free(struct page_compressor *pc);
 
@@ -49,11 +53,13 @@ size_t page_compress(struct page_compressor *pc, const void *page, void *out);
 
 /* Decompressor for the reader; one per reader. */
 struct page_decompressor {
+	struct log_ctx *log;
 	size_t page_size;
 	void *zstd_dctx;
 };
 
-int page_decompressor_init(struct page_decompressor *pd, size_t page_size);
+int page_decompressor_init(struct page_decompressor *pd, struct log_ctx *log,
+			   size_t page_size);
 void page_decompressor_free(struct page_decompressor *pd);
 
 /*

@@ -27,9 +27,8 @@ int page_batch_alloc(struct page_batch *b, unsigned int cap, size_t page_size)
 	b->copies = malloc((size_t)cap * page_size);
 	b->out = malloc((size_t)cap * bound);
 	if (!b->jobs || !b->copies || !b->out) {
-		pr_err("out of memory for a batch of %u pages\n", cap);
 		page_batch_free(b);
-		return -1;
+		return -PMD_ENOMEM;
 	}
 	for (i = 0; i < cap; i++)
 		b->jobs[i].out = b->out + (size_t)i * bound;
@@ -109,39 +108,37 @@ static int start_workers(struct page_pool *p)
 
 	if (pthread_mutex_init(&p->lock, NULL) || pthread_cond_init(&p->work, NULL) ||
 	    pthread_cond_init(&p->finished, NULL)) {
-		pr_err("cannot initialise the compression threads' locks\n");
-		return -1;
+		return log_fail(p->log, PMD_ECORRUPT, "cannot initialise the compression threads' locks");
 	}
 	p->sync_ready = true;
 	for (i = 0; i < p->nr_threads; i++) {
 		err = pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]);
 		if (err) {
-			pr_err("cannot start compression thread %u of %u: %s\n", i + 1,
+			return log_fail(p->log, PMD_ECORRUPT, "cannot start compression thread %u of %u: %s", i + 1,
 			       p->nr_threads, strerror(err));
-			return -1;
 		}
 		p->workers[i].started = true;
 	}
 	return 0;
 }
 
-int page_pool_init(struct page_pool *p, enum compression type, size_t page_size,
-		   bool check_zero, unsigned int threads)
+int page_pool_init(struct page_pool *p, struct log_ctx *log, enum compression type,
+		   size_t page_size, bool check_zero, unsigned int threads)
 {
 	unsigned int i, nr = threads ? threads : 1;
 
 	memset(p, 0, sizeof(*p));
+	p->log = log;
 	p->page_size = page_size;
 	p->check_zero = check_zero;
 	p->nr_threads = threads;
 	p->workers = calloc(nr, sizeof(*p->workers));
 	if (!p->workers) {
-		pr_err("out of memory for %u compression threads\n", nr);
-		return -1;
+		return log_fail(p->log, PMD_ENOMEM, "out of memory for %u compression threads", nr);
 	}
 	for (i = 0; i < nr; i++) {
 		p->workers[i].pool = p;
-		if (page_compressor_init(&p->workers[i].pc, type, page_size) < 0)
+		if (page_compressor_init(&p->workers[i].pc, log, type, page_size) < 0)
 			goto err;
 	}
 	if (threads && start_workers(p) < 0)

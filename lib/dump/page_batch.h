@@ -53,6 +53,7 @@ struct page_worker {
 };
 
 struct page_pool {
+	struct log_ctx *log;
 	size_t page_size;
 	bool check_zero;
 	unsigned int nr_threads;	/* 0: compress on the caller's thread */
@@ -79,8 +80,8 @@ static inline void page_batch_reset(struct page_batch *b)
  * @threads workers compress pages of type @type; with @check_zero, an
  * all-zero page is reported as PAGE_ZERO and not compressed.
  */
-int page_pool_init(struct page_pool *p, enum compression type, size_t page_size,
-		   bool check_zero, unsigned int threads);
+int page_pool_init(struct page_pool *p, struct log_ctx *log, enum compression type,
+		   size_t page_size, bool check_zero, unsigned int threads);
 void page_pool_free(struct page_pool *p);
 
 /*

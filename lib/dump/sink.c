@@ -20,6 +20,7 @@ void output_sink_file(struct output_sink *s, struct out_file *of)
 	s->ops = &file_sink_ops;
 	s->priv = of;
 	s->stream = false;
+	s->log = of->log;
 }
 
 int sink_stream_init(struct sink_stream *s, const struct output_sink *out, size_t cap,
@@ -28,8 +29,7 @@ int sink_stream_init(struct sink_stream *s, const struct output_sink *out, size_
 	memset(s, 0, sizeof(*s));
 	s->buf = malloc(cap);
 	if (!s->buf) {
-		pr_err("out of memory for a %zu-byte write buffer\n", cap);
-		return -1;
+		return log_fail(out->log, PMD_ENOMEM, "out of memory for a %zu-byte write buffer", cap);
 	}
 	s->out = out;
 	s->cap = cap;

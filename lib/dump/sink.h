@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct log_ctx;
 struct out_file;
 
 /*
@@ -28,6 +29,7 @@ struct output_sink {
 	 * (the "incomplete" flag) should write it only once to a stream.
 	 */
 	bool stream;
+	struct log_ctx *log;	/* where write errors are recorded */
 };
 
 static inline int sink_write(const struct output_sink *s, const void *buf, size_t len,

@@ -1,27 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_SRC_INPUT_H
-#define MDF_SRC_INPUT_H
+#ifndef PMD_DUMP_SOURCE_H
+#define PMD_DUMP_SOURCE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/pfn_ranges.h"
-#include "dump/kdump/diskdump.h"
+#include "dump/format.h"
 #include "elfcore/elfcore.h"
 #include "kernel/physmem.h"
 
 struct bitmap;
+struct pfn_ranges;
 
 /*
- * What the filter reads: /proc/vmcore (or an ELF copy), or a dump
- * makedumpfile or we wrote in the kdump-compressed format (refiltering).
- * The rest of the program sees only this.
+ * What the filter reads: /proc/vmcore (or an ELF copy), /proc/kcore, or a
+ * dump makedumpfile or we wrote in the kdump-compressed format. The
+ * format behind it is reached through its ops only.
  */
-struct dump_input {
-	bool is_kdump;
-	struct elfcore elf;
-	struct diskdump dd;
+struct dump_source {
+	const struct dump_format_ops *format;
+	void *priv;			/* the format's reader */
+	unsigned int flags;		/* enum dump_source_flags */
 	struct physmem pm;
 
 	const uint8_t *notes;
@@ -40,33 +40,51 @@ struct dump_input {
 	uint64_t max_pfn;
 };
 
-int dump_input_open(struct dump_input *in, const char *path);
-void dump_input_close(struct dump_input *in);
-
-/* Give the synthesized ranges of a kdump input their direct-map addresses. */
-void dump_input_set_direct_map(struct dump_input *in, uint64_t page_offset);
-
-/* Set the bits, in @bm's window, of pages whose data the input holds. */
-void dump_input_mark_present(const struct dump_input *in, struct bitmap *bm,
-			     uint64_t max_mapnr);
-
 /*
- * Set the bits of pages the dumped machine had (a kdump dump's 1st
- * bitmap). With @partial, a range ending mid-page holds that page.
+ * Open @path with the first format whose probe and open accept it. When
+ * none does, the ELF reader's diagnosis is the error (most inputs are
+ * meant to be vmcores). 0, or -PMD_E* recorded in @o->log.
  */
-void dump_input_mark_held(const struct dump_input *in, struct bitmap *bm,
-			  uint64_t max_mapnr, bool partial);
+int dump_source_open(struct dump_source *src, const char *path, const struct dump_open_opts *o);
+void dump_source_close(struct dump_source *src);
 
-/* The pages of dump_input_mark_present(), as ranges, below @max_mapnr. */
-int dump_input_present_ranges(const struct dump_input *in, uint64_t max_mapnr,
-			      struct pfn_ranges *present);
+static inline bool dump_source_has(const struct dump_source *src, enum dump_source_flags f)
+{
+	return (src->flags & f) != 0;
+}
+
+static inline void dump_source_set_direct_map(struct dump_source *src, uint64_t page_offset)
+{
+	if (src->format->set_direct_map)
+		src->format->set_direct_map(src, page_offset);
+}
+
+static inline void dump_source_mark_present(const struct dump_source *src, struct bitmap *bm,
+					    uint64_t max_mapnr)
+{
+	src->format->mark_present(src, bm, max_mapnr);
+}
+
+static inline void dump_source_mark_held(const struct dump_source *src, struct bitmap *bm,
+					 uint64_t max_mapnr, bool partial)
+{
+	src->format->mark_held(src, bm, max_mapnr, partial);
+}
+
+static inline int dump_source_present_ranges(const struct dump_source *src, uint64_t max_mapnr,
+					     struct pfn_ranges *present)
+{
+	return src->format->present_ranges(src, max_mapnr, present);
+}
+
+/* The pages a memory range holds, below @max_mapnr; @partial counts a partial last page. */
+void dump_source_load_pages(const struct elf_load *l, uint64_t max_mapnr, bool partial,
+			    uint64_t *start, uint64_t *end);
 
 /* Pages the memory ranges hold, a page two ranges hold counted twice. */
-uint64_t dump_input_held_pages(const struct dump_input *in, uint64_t max_mapnr,
-			       bool partial);
+uint64_t dump_source_held_pages(const struct dump_source *src, uint64_t max_mapnr, bool partial);
 
 /* Pages of the dumped machine not in any memory range (makedumpfile's "Memory Hole"). */
-uint64_t dump_input_memory_hole(const struct dump_input *in, uint64_t max_mapnr,
-				bool partial);
+uint64_t dump_source_memory_hole(const struct dump_source *src, uint64_t max_mapnr, bool partial);
 
 #endif

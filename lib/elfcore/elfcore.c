@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Reader for the ELF core that /proc/vmcore (or a copy of it) presents:
+ * Reader for ELF64 x86_64 core files (/proc/vmcore, /proc/kcore, copies):
  * validates the headers against the file size before anything trusts them.
  */
 #include <errno.h>
@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "elfcore/elfcore.h"
-#include "kernel/physmem.h"
 #include "util/fileio.h"
 #include "util/log.h"
 
@@ -26,8 +25,7 @@ static int get_file_size(struct elfcore *ec)
 	off_t end;
 
 	if (fstat(ec->fd, &st) < 0) {
-		pr_err("cannot stat %s: %s\n", ec->path, strerror(errno));
-		return -1;
+		return log_fail(ec->log, PMD_EIO, "cannot stat %s: %s", ec->path, strerror(errno));
 	}
 	if (S_ISREG(st.st_mode)) {
 		ec->size = (uint64_t)st.st_size;
@@ -44,30 +42,24 @@ static int check_ehdr(struct elfcore *ec)
 	const Elf64_Ehdr *e = &ec->ehdr;
 
 	if (memcmp(e->e_ident, ELFMAG, SELFMAG)) {
-		pr_err("%s is not an ELF file (bad magic)\n", ec->path);
-		return -1;
+		return log_fail(ec->log, PMD_ENOTFMT, "%s is not an ELF file (bad magic)", ec->path);
 	}
 	if (e->e_ident[EI_CLASS] != ELFCLASS64) {
-		pr_err("%s: wrong ELF class %u: only ELF64 vmcores are supported\n",
+		return log_fail(ec->log, PMD_EUNSUPPORTED, "%s: wrong ELF class %u: only ELF64 vmcores are supported",
 		       ec->path, e->e_ident[EI_CLASS]);
-		return -1;
 	}
 	if (e->e_ident[EI_DATA] != ELFDATA2LSB) {
-		pr_err("%s: not a little-endian ELF file\n", ec->path);
-		return -1;
+		return log_fail(ec->log, PMD_EUNSUPPORTED, "%s: not a little-endian ELF file", ec->path);
 	}
 	if (e->e_type != ET_CORE) {
-		pr_err("%s: ELF type %u is not a core file\n", ec->path, e->e_type);
-		return -1;
+		return log_fail(ec->log, PMD_EUNSUPPORTED, "%s: ELF type %u is not a core file", ec->path, e->e_type);
 	}
 	if (e->e_machine != EM_X86_64) {
-		pr_err("%s: ELF machine %u is not x86_64\n", ec->path, e->e_machine);
-		return -1;
+		return log_fail(ec->log, PMD_EUNSUPPORTED, "%s: ELF machine %u is not x86_64", ec->path, e->e_machine);
 	}
 	if (e->e_phentsize != sizeof(Elf64_Phdr) || e->e_phnum == 0) {
-		pr_err("%s: corrupt program header table (entsize %u, count %u)\n",
+		return log_fail(ec->log, PMD_ECORRUPT, "%s: corrupt program header table (entsize %u, count %u)",
 		       ec->path, e->e_phentsize, e->e_phnum);
-		return -1;
 	}
 	return 0;
 }
@@ -82,8 +74,7 @@ static int get_phnum(struct elfcore *ec, uint32_t *phnum)
 		return 0;
 	if (ec->ehdr.e_shoff == 0 ||
 	    pread_full(ec->fd, &sh, sizeof(sh), ec->ehdr.e_shoff) < 0) {
-		pr_err("%s: cannot read the extended program header count\n", ec->path);
-		return -1;
+		return log_fail(ec->log, PMD_EIO, "%s: cannot read the extended program header count", ec->path);
 	}
 	*phnum = sh.sh_info;
 	return 0;
@@ -95,21 +86,18 @@ static int add_notes(struct elfcore *ec, const Elf64_Phdr *ph)
 
 	if (ph->p_filesz > (64u << 20) || ph->p_offset + ph->p_filesz > ec->size ||
 	    ph->p_offset + ph->p_filesz < ph->p_offset) {
-		pr_err("%s: PT_NOTE (offset %#llx, size %#llx) lies outside the file\n",
+		return log_fail(ec->log, PMD_ECORRUPT, "%s: PT_NOTE (offset %#llx, size %#llx) lies outside the file",
 		       ec->path, (unsigned long long)ph->p_offset,
 		       (unsigned long long)ph->p_filesz);
-		return -1;
 	}
 	grown = realloc(ec->notes, ec->notes_size + ph->p_filesz);
 	if (!grown) {
-		pr_err("out of memory reading notes\n");
-		return -1;
+		return log_fail(ec->log, PMD_ENOMEM, "out of memory reading notes");
 	}
 	ec->notes = grown;
 	if (pread_full(ec->fd, ec->notes + ec->notes_size, ph->p_filesz,
 		       ph->p_offset) < 0) {
-		pr_err("cannot read notes of %s: %s\n", ec->path, strerror(errno));
-		return -1;
+		return log_fail(ec->log, PMD_EIO, "cannot read notes of %s: %s", ec->path, strerror(errno));
 	}
 	ec->notes_size += ph->p_filesz;
 	if (!ec->note_phdr.p_type)
@@ -126,14 +114,12 @@ static int add_load(struct elfcore *ec, const Elf64_Phdr *ph, unsigned int idx)
 		return 0;
 	}
 	if (ph->p_filesz > ph->p_memsz) {
-		pr_err("%s: PT_LOAD %u has file size above memory size\n", ec->path, idx);
-		return -1;
+		return log_fail(ec->log, PMD_ECORRUPT, "%s: PT_LOAD %u has file size above memory size", ec->path, idx);
 	}
 	if (ph->p_offset + ph->p_filesz < ph->p_offset ||
 	    ph->p_offset + ph->p_filesz > ec->size) {
-		pr_err("%s: PT_LOAD %u (paddr %#llx) extends past the end of the file: truncated vmcore?\n",
+		return log_fail(ec->log, PMD_ECORRUPT, "%s: PT_LOAD %u (paddr %#llx) extends past the end of the file: truncated vmcore?",
 		       ec->path, idx, (unsigned long long)ph->p_paddr);
-		return -1;
 	}
 	l->paddr = ph->p_paddr;
 	l->vaddr = ph->p_vaddr;
@@ -146,34 +132,58 @@ static int add_load(struct elfcore *ec, const Elf64_Phdr *ph, unsigned int idx)
 	return 0;
 }
 
+int elfcore_note_next(const uint8_t *notes, size_t size, size_t *off,
+		      struct elfcore_note *note)
+{
+	const Elf64_Nhdr *n;
+	size_t name_off, desc_off, next;
+
+	if (*off + sizeof(*n) > size)
+		return 0;
+	n = (const void *)(notes + *off);
+	if (n->n_namesz == 0 && n->n_descsz == 0 && n->n_type == 0)
+		return 0;	/* padding at the end of a PT_NOTE */
+	if (n->n_namesz > size || n->n_descsz > size)
+		return -PMD_ECORRUPT;
+	name_off = *off + sizeof(*n);
+	desc_off = name_off + NOTE_ALIGN(n->n_namesz);
+	next = desc_off + NOTE_ALIGN(n->n_descsz);
+	if (next > size)
+		return -PMD_ECORRUPT;
+	note->type = n->n_type;
+	note->name = (const char *)notes + name_off;
+	note->namesz = n->n_namesz;
+	note->desc = notes + desc_off;
+	note->descsz = n->n_descsz;
+	note->offset = *off;
+	*off = next;
+	return 1;
+}
+
+bool elfcore_note_is(const struct elfcore_note *note, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	return note->namesz == len && !memcmp(note->name, name, len);
+}
+
 static int parse_notes(struct elfcore *ec)
 {
+	struct elfcore_note note;
 	size_t off = 0;
+	int ret;
 
-	while (off + sizeof(Elf64_Nhdr) <= ec->notes_size) {
-		const Elf64_Nhdr *n = (const void *)(ec->notes + off);
-		size_t name_off = off + sizeof(*n);
-		size_t desc_off = name_off + NOTE_ALIGN(n->n_namesz);
-		size_t next = desc_off + NOTE_ALIGN(n->n_descsz);
-		const char *name = (const char *)ec->notes + name_off;
-
-		if (n->n_namesz == 0 && n->n_descsz == 0 && n->n_type == 0)
-			break;	/* padding at the end of a PT_NOTE */
-		if (n->n_namesz > ec->notes_size || n->n_descsz > ec->notes_size ||
-		    next > ec->notes_size) {
-			pr_err("%s: corrupt ELF note at offset %zu of PT_NOTE\n",
-			       ec->path, off);
-			return -1;
-		}
-		if (n->n_namesz == sizeof("VMCOREINFO") &&
-		    !memcmp(name, "VMCOREINFO", sizeof("VMCOREINFO"))) {
-			ec->vmcoreinfo = (const char *)ec->notes + desc_off;
-			ec->vmcoreinfo_size = n->n_descsz;
-		} else if (n->n_type == NT_PRSTATUS) {
+	while ((ret = elfcore_note_next(ec->notes, ec->notes_size, &off, &note)) > 0) {
+		if (elfcore_note_is(&note, "VMCOREINFO")) {
+			ec->vmcoreinfo = (const char *)note.desc;
+			ec->vmcoreinfo_size = note.descsz;
+		} else if (note.type == NT_PRSTATUS) {
 			ec->nr_prstatus++;
 		}
-		off = next;
 	}
+	if (ret < 0)
+		return log_fail(ec->log, PMD_ECORRUPT, "%s: corrupt ELF note at offset %zu of PT_NOTE",
+				ec->path, off);
 	return 0;
 }
 
@@ -187,10 +197,8 @@ static bool wants_mapping(const struct elfcore *ec)
 {
 	struct statfs sfs;
 
-	if (getenv("MDF_NO_MMAP"))
+	if (ec->no_mmap)
 		return false;
-	if (getenv("MDF_MMAP"))
-		return true;
 	return fstatfs(ec->fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
 }
 
@@ -206,76 +214,77 @@ static void try_map(struct elfcore *ec)
 	ec->map = m;
 }
 
-int elfcore_open(struct elfcore *ec, const char *path)
+int elfcore_open(struct elfcore *ec, const char *path, const struct elfcore_open_opts *o)
 {
 	Elf64_Phdr *phdrs = NULL;
 	uint32_t phnum, i;
 	uint64_t phsize;
+	int ret;
 
 	memset(ec, 0, sizeof(*ec));
+	ec->log = o->log;
+	ec->no_mmap = o->no_mmap;
 	ec->path = strdup(path);
 	ec->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (!ec->path || ec->fd < 0) {
-		pr_err("cannot open %s: %s\n", path, strerror(errno));
+		ret = log_fail(ec->log, PMD_EIO, "cannot open %s: %s", path, strerror(errno));
 		goto err;
 	}
-	if (get_file_size(ec) < 0)
+	if ((ret = get_file_size(ec)) < 0)
 		goto err;
 	if (ec->size < sizeof(ec->ehdr) ||
 	    pread_full(ec->fd, &ec->ehdr, sizeof(ec->ehdr), 0) < 0) {
-		pr_err("%s is too short to be a vmcore (%llu bytes)\n", path,
+		ret = log_fail(ec->log, PMD_ECORRUPT, "%s is too short to be a vmcore (%llu bytes)", path,
 		       (unsigned long long)ec->size);
 		goto err;
 	}
-	if (check_ehdr(ec) < 0 || get_phnum(ec, &phnum) < 0)
+	if ((ret = check_ehdr(ec)) < 0 || (ret = get_phnum(ec, &phnum)) < 0)
 		goto err;
 
 	phsize = (uint64_t)phnum * sizeof(Elf64_Phdr);
 	if (ec->ehdr.e_phoff + phsize > ec->size || ec->ehdr.e_phoff + phsize < phsize) {
-		pr_err("%s: program headers lie past the end of the file: truncated vmcore?\n",
+		ret = log_fail(ec->log, PMD_ECORRUPT, "%s: program headers lie past the end of the file: truncated vmcore?",
 		       path);
 		goto err;
 	}
 	phdrs = malloc(phsize);
 	ec->loads = calloc(phnum, sizeof(*ec->loads));
 	if (!phdrs || !ec->loads) {
-		pr_err("out of memory reading %u program headers\n", phnum);
+		ret = log_fail(ec->log, PMD_ENOMEM, "out of memory reading %u program headers", phnum);
 		goto err;
 	}
 	if (pread_full(ec->fd, phdrs, phsize, ec->ehdr.e_phoff) < 0) {
-		pr_err("cannot read program headers of %s: %s\n", path, strerror(errno));
+		ret = log_fail(ec->log, PMD_EIO, "cannot read program headers of %s: %s", path, strerror(errno));
 		goto err;
 	}
 	for (i = 0; i < phnum; i++) {
-		if (phdrs[i].p_type == PT_NOTE && add_notes(ec, &phdrs[i]) < 0)
-			goto err;
-		if (phdrs[i].p_type == PT_LOAD && add_load(ec, &phdrs[i], i) < 0)
+		ret = 0;
+		if (phdrs[i].p_type == PT_NOTE)
+			ret = add_notes(ec, &phdrs[i]);
+		else if (phdrs[i].p_type == PT_LOAD)
+			ret = add_load(ec, &phdrs[i], i);
+		if (ret < 0)
 			goto err;
 	}
 	free(phdrs);
 	phdrs = NULL;
 
 	if (!ec->nr_loads) {
-		pr_err("%s has no PT_LOAD segments\n", path);
+		ret = log_fail(ec->log, PMD_ECORRUPT, "%s has no PT_LOAD segments", path);
 		goto err;
 	}
 	if (!ec->notes_size) {
-		pr_err("%s has no PT_NOTE segment\n", path);
+		ret = log_fail(ec->log, PMD_ECORRUPT, "%s has no PT_NOTE segment", path);
 		goto err;
 	}
-	if (parse_notes(ec) < 0)
+	if ((ret = parse_notes(ec)) < 0)
 		goto err;
-	if (!ec->vmcoreinfo) {
-		pr_err("%s has no VMCOREINFO note: not a kdump vmcore, or from a kernel without CONFIG_CRASH_CORE\n",
-		       path);
-		goto err;
-	}
 	try_map(ec);
 	return 0;
 err:
 	free(phdrs);
 	elfcore_close(ec);
-	return -1;
+	return ret;
 }
 
 void elfcore_close(struct elfcore *ec)
@@ -347,9 +356,8 @@ int elfcore_read_file(struct elfcore *ec, uint64_t off, void *buf, size_t len)
 		return 0;
 	}
 	if (pread_full(ec->fd, buf, len, off) < 0) {
-		pr_err("cannot read %s at offset %#llx: %s\n", ec->path,
+		return log_fail(ec->log, PMD_EIO, "cannot read %s at offset %#llx: %s", ec->path,
 		       (unsigned long long)off, strerror(errno));
-		return -1;
 	}
 	return 0;
 }
@@ -377,9 +385,8 @@ int elfcore_read_phys(struct elfcore *ec, uint64_t paddr, void *buf, size_t len)
 		size_t chunk;
 
 		if (!l) {
-			pr_err("physical address %#llx is not in the vmcore\n",
+			return log_fail(ec->log, PMD_ECORRUPT, "physical address %#llx is not in the vmcore",
 			       (unsigned long long)paddr);
-			return -1;
 		}
 		in_load = l->filesz - (paddr - l->paddr);
 		chunk = len < in_load ? len : (size_t)in_load;
@@ -453,70 +460,4 @@ bool elfcore_phys_is_hole(struct elfcore *ec, uint64_t paddr, size_t len)
 	ec->hole_start = off;
 	ec->hole_end = (uint64_t)data;
 	return off + len <= ec->hole_end;
-}
-
-static bool ec_known_zero(void *priv, uint64_t paddr, size_t len)
-{
-	return elfcore_phys_is_hole(priv, paddr, len);
-}
-
-static const void *ec_peek(void *priv, uint64_t paddr, size_t len)
-{
-	return elfcore_phys_peek(priv, paddr, len);
-}
-
-static int ec_read(void *priv, uint64_t paddr, void *buf, size_t len)
-{
-	return elfcore_read_phys(priv, paddr, buf, len);
-}
-
-static bool ec_present(void *priv, uint64_t pfn)
-{
-	return elfcore_find_load(priv, pfn << 12) != NULL;
-}
-
-static const void *ec_ptr(void *priv, uint64_t paddr, size_t len)
-{
-	return elfcore_phys_ptr(priv, paddr, len);
-}
-
-static int ec_read_page(void *priv, uint64_t pfn, void *buf)
-{
-	struct elfcore *ec = priv;
-	uint64_t paddr = pfn << 12, end = paddr + 4096;
-	uint8_t *out = buf;
-
-	memset(buf, 0, 4096);
-	while (paddr < end) {
-		const struct elf_load *l = elfcore_find_load(ec, paddr);
-		uint64_t chunk;
-
-		if (!l) {
-			paddr = (paddr | 0xfff) + 1;	/* a hole: leave it zero */
-			continue;
-		}
-		chunk = l->filesz - (paddr - l->paddr);
-		if (chunk > end - paddr)
-			chunk = end - paddr;
-		if (elfcore_read_file(ec, l->offset + (paddr - l->paddr),
-				      out + (paddr & 0xfff), chunk) < 0)
-			return -1;
-		paddr += chunk;
-	}
-	return 0;
-}
-
-static const struct physmem_ops elfcore_physmem_ops = {
-	.read = ec_read,
-	.present = ec_present,
-	.ptr = ec_ptr,
-	.peek = ec_peek,
-	.known_zero = ec_known_zero,
-	.read_page = ec_read_page,
-};
-
-void elfcore_physmem(struct elfcore *ec, struct physmem *pm)
-{
-	pm->ops = &elfcore_physmem_ops;
-	pm->priv = ec;
 }

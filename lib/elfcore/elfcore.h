@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_INPUT_ELFCORE_H
-#define MDF_INPUT_ELFCORE_H
+#ifndef PMD_ELFCORE_ELFCORE_H
+#define PMD_ELFCORE_ELFCORE_H
 
 #include <elf.h>
 #include <stdbool.h>
@@ -18,12 +18,22 @@ struct elf_load {
 	uint32_t flags;
 };
 
+struct log_ctx;
+
+struct elfcore_open_opts {
+	struct log_ctx *log;
+	/* Never map the file (makedumpfile's --non-mmap): pread only. */
+	bool no_mmap;
+};
+
 /*
  * An ELF64 x86_64 core as /proc/vmcore presents it. The whole file is
  * mapped when the kernel lets us (reads are then plain memcpy); otherwise
  * every read is a pread.
  */
 struct elfcore {
+	struct log_ctx *log;
+	bool no_mmap;
 	int fd;
 	char *path;
 	uint64_t size;
@@ -62,13 +72,14 @@ struct elfcore {
 	uint64_t touched_hi;
 };
 
-int elfcore_open(struct elfcore *ec, const char *path);
+/* 0, or -PMD_E* with the error recorded in @o->log (ENOTFMT: not ELF). */
+int elfcore_open(struct elfcore *ec, const char *path, const struct elfcore_open_opts *o);
 void elfcore_close(struct elfcore *ec);
 
 /* The load that backs @paddr with file data, or NULL. */
 const struct elf_load *elfcore_find_load(struct elfcore *ec, uint64_t paddr);
 
-/* Read physical memory. Returns 0, or -1 with an error printed. */
+/* Read physical memory through the PT_LOADs. 0, or -PMD_E* (recorded). */
 int elfcore_read_phys(struct elfcore *ec, uint64_t paddr, void *buf, size_t len);
 
 /*
@@ -85,5 +96,32 @@ bool elfcore_phys_is_hole(struct elfcore *ec, uint64_t paddr, size_t len);
 
 /* Read file bytes (for copying notes and page data by file offset). */
 int elfcore_read_file(struct elfcore *ec, uint64_t off, void *buf, size_t len);
+
+/* One note of a PT_NOTE's contents. */
+struct elfcore_note {
+	uint32_t type;
+	const char *name;	/* namesz bytes, NUL included */
+	uint32_t namesz;
+	const uint8_t *desc;
+	uint32_t descsz;
+	size_t offset;		/* of its header in the notes */
+};
+
+/*
+ * The note at *@off of @notes: 1 and *@off moved past it, 0 at the end
+ * (or at zero padding), -PMD_ECORRUPT when it does not fit.
+ */
+int elfcore_note_next(const uint8_t *notes, size_t size, size_t *off,
+		      struct elfcore_note *note);
+bool elfcore_note_is(const struct elfcore_note *note, const char *name);
+
+/* Writing a core: the ELF header for @phnum program headers. */
+void elfcore_ehdr_init(Elf64_Ehdr *eh, uint64_t phnum);
+/* For phnum >= PN_XNUM: the section header 0 that holds the count, at @shoff. */
+void elfcore_xnum_shdr(Elf64_Ehdr *eh, Elf64_Shdr *sh, uint64_t phnum, uint64_t shoff);
+/* Bytes one note takes, padding included; write it into @buf. */
+size_t elfcore_note_size(const char *name, size_t descsz);
+size_t elfcore_note_put(void *buf, const char *name, uint32_t type, const void *desc,
+			size_t descsz);
 
 #endif

@@ -6,13 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct log_ctx;
+
 /*
  * Physical memory of the dumped machine, whatever file it comes from.
  * Address translation and the filter only see this, so a new input
  * format (kdump-compressed, live dump device) is one more implementation.
  */
 struct physmem_ops {
-	/* Read @len bytes; 0 on success, -1 (error printed) otherwise. */
+	/* Read @len bytes; 0, or -PMD_E* with the error recorded in the log. */
 	int (*read)(void *priv, uint64_t paddr, void *buf, size_t len);
 	/* Is the page frame backed by data in the input? */
 	bool (*present)(void *priv, uint64_t pfn);
@@ -38,6 +40,8 @@ struct physmem_ops {
 struct physmem {
 	const struct physmem_ops *ops;
 	void *priv;
+	/* Where readers and everything reading through them record errors. */
+	struct log_ctx *log;
 };
 
 static inline int physmem_read(const struct physmem *pm, uint64_t paddr, void *buf,
@@ -75,7 +79,5 @@ static inline int physmem_read_page(const struct physmem *pm, uint64_t pfn, void
 	return pm->ops->read_page(pm->priv, pfn, buf);
 }
 
-struct elfcore;
-void elfcore_physmem(struct elfcore *ec, struct physmem *pm);
 
 #endif

@@ -86,10 +86,8 @@ static int tb_reserve(struct text_buf *tb, size_t more)
 	while (cap < tb->len + more)
 		cap *= 2;
 	grown = realloc(tb->data, cap);
-	if (!grown) {
-		pr_err("out of memory for the kernel log\n");
-		return -1;
-	}
+	if (!grown)
+		return -PMD_ENOMEM;
 	tb->data = grown;
 	tb->cap = cap;
 	return 0;
@@ -130,9 +128,8 @@ static int load_layout(struct prb_layout *lay, const struct vmcoreinfo *vi)
 		long long *dst = (long long *)((char *)lay + prb_keys[i].off);
 
 		if (!vmcoreinfo_get_long(vi, prb_keys[i].key, dst) || *dst < 0) {
-			pr_err("cannot read the kernel log: VMCOREINFO lacks %s (kernels before 5.10 are not supported)\n",
+			return log_fail(vi->log, PMD_EUNSUPPORTED, "cannot read the kernel log: VMCOREINFO lacks %s (kernels before 5.10 are not supported)",
 			       prb_keys[i].key);
-			return -1;
 		}
 	}
 	return 0;
@@ -142,20 +139,18 @@ static int read_array(struct x86_64_xlat *x, uint64_t vaddr, uint64_t size, uint
 {
 	*out = malloc(size ? size : 1);
 	if (!*out) {
-		pr_err("out of memory for the kernel log\n");
-		return -1;
+		return log_fail(x->pm->log, PMD_ENOMEM, "out of memory for the kernel log");
 	}
 	return x86_64_read(x, vaddr, *out, size);
 }
 
-static int ring_bits(const uint8_t *p, long long off, uint64_t *count)
+static int ring_bits(struct log_ctx *log, const uint8_t *p, long long off, uint64_t *count)
 {
 	uint32_t bits;
 
 	memcpy(&bits, p + off, sizeof(bits));
 	if (bits > MAX_RING_BITS) {
-		pr_err("kernel log ring of 2^%u entries is corrupt\n", bits);
-		return -1;
+		return log_fail(log, PMD_ECORRUPT, "kernel log ring of 2^%u entries is corrupt", bits);
 	}
 	*count = 1ULL << bits;
 	return 0;
@@ -168,16 +163,15 @@ static int load_image(struct prb_image *m, struct x86_64_xlat *x, const struct v
 	uint64_t prb_addr;
 
 	if (!vmcoreinfo_get_hex(vi, "SYMBOL(prb)", &prb_addr)) {
-		pr_err("cannot read the kernel log: VMCOREINFO lacks SYMBOL(prb) (kernels before 5.10 are not supported)\n");
-		return -1;
+		return log_fail(x->pm->log, PMD_EUNSUPPORTED, "cannot read the kernel log: VMCOREINFO lacks SYMBOL(prb) (kernels before 5.10 are not supported)");
 	}
 	if (x86_64_read(x, prb_addr, &prb_addr, sizeof(prb_addr)) < 0 ||
 	    read_array(x, prb_addr, (uint64_t)lay->size_prb, &m->prb) < 0)
 		return -1;
 	dring = m->prb + lay->off_desc_ring;
 	tring = m->prb + lay->off_text_ring;
-	if (ring_bits(dring, lay->off_count_bits, &m->desc_count) < 0 ||
-	    ring_bits(tring, lay->off_size_bits, &m->text_size) < 0)
+	if (ring_bits(x->pm->log, dring, lay->off_count_bits, &m->desc_count) < 0 ||
+	    ring_bits(x->pm->log, tring, lay->off_size_bits, &m->text_size) < 0)
 		return -1;
 	if (read_array(x, u64_at(dring, lay->off_descs),
 		       m->desc_count * (uint64_t)lay->size_desc, &m->descs) < 0 ||
@@ -260,7 +254,7 @@ int printk_read_log(struct x86_64_xlat *x, const struct vmcoreinfo *vi,
 	head = u64_at(m.prb + m.lay.off_desc_ring, m.lay.off_head_id + m.lay.off_counter);
 	tail = u64_at(m.prb + m.lay.off_desc_ring, m.lay.off_tail_id + m.lay.off_counter);
 	if (((head - tail) & DESC_ID_MASK) >= m.desc_count) {
-		pr_err("kernel log ring is corrupt (head id %#llx, tail id %#llx)\n",
+		log_fail(x->pm->log, PMD_ECORRUPT, "kernel log ring is corrupt (head id %#llx, tail id %#llx)",
 		       (unsigned long long)head, (unsigned long long)tail);
 		goto out;
 	}

@@ -50,7 +50,7 @@ static int read_sections(struct memmap *mm, const struct kernel_info *ki,
 
 	*found = 0;
 	if (!roots || !secs) {
-		pr_err("out of memory reading mem_section\n");
+		log_fail(x->pm->log, PMD_ENOMEM, "out of memory reading mem_section");
 		goto out;
 	}
 	if (x86_64_read(x, roots_vaddr, roots, nr_roots * sizeof(*roots)) < 0)
@@ -90,9 +90,8 @@ int memmap_init(struct memmap *mm, const struct kernel_info *ki,
 	mm->section_map = calloc(mm->nr_sections ? mm->nr_sections : 1,
 				 sizeof(*mm->section_map));
 	if (!mm->section_map) {
-		pr_err("out of memory for %llu sections\n",
+		return log_fail(x->pm->log, PMD_ENOMEM, "out of memory for %llu sections",
 		       (unsigned long long)mm->nr_sections);
-		return -1;
 	}
 	/*
 	 * VMCOREINFO gives the address of the root array. A kernel that
@@ -105,7 +104,7 @@ int memmap_init(struct memmap *mm, const struct kernel_info *ki,
 		memset(mm->section_map, 0, mm->nr_sections * sizeof(*mm->section_map));
 		if (x86_64_read(x, ki->sym_mem_section, &ptr, sizeof(ptr)) < 0 ||
 		    read_sections(mm, ki, x, ptr, &found) < 0 || !found) {
-			pr_err("no present memory section found in mem_section at %#llx: wrong kernel layout?\n",
+			log_fail(x->pm->log, PMD_ECORRUPT, "no present memory section found in mem_section at %#llx: wrong kernel layout?",
 			       (unsigned long long)ki->sym_mem_section);
 			memmap_free(mm);
 			return -1;
@@ -116,7 +115,7 @@ int memmap_init(struct memmap *mm, const struct kernel_info *ki,
 			mm->max_pfn = (s + 1) << mm->pfn_section_shift;
 	if (mm->max_pfn > max_pfn)
 		mm->max_pfn = max_pfn;
-	pr_debug("mem_section: %u present sections of %llu\n", found,
+	log_debug(x->pm->log, "mem_section: %u present sections of %llu\n", found,
 		 (unsigned long long)mm->nr_sections);
 	return 0;
 }

@@ -7,18 +7,19 @@
 #include "kernel/vmcoreinfo.h"
 #include "util/log.h"
 
-int vmcoreinfo_parse(struct vmcoreinfo *vi, const char *data, size_t len)
+int vmcoreinfo_parse(struct vmcoreinfo *vi, struct log_ctx *log, const char *data,
+		     size_t len)
 {
 	unsigned int cap = 0;
 	char *line, *next;
 
 	memset(vi, 0, sizeof(*vi));
+	vi->log = log;
 	/* The note may be NUL-padded; stop at the first NUL. */
 	len = strnlen(data, len);
 	vi->text = malloc(len + 1);
 	if (!vi->text) {
-		pr_err("out of memory parsing VMCOREINFO\n");
-		return -1;
+		return log_fail(vi->log, PMD_ENOMEM, "out of memory parsing VMCOREINFO");
 	}
 	memcpy(vi->text, data, len);
 	vi->text[len] = '\0';
@@ -33,7 +34,7 @@ int vmcoreinfo_parse(struct vmcoreinfo *vi, const char *data, size_t len)
 			continue;
 		eq = strchr(line, '=');
 		if (!eq || eq == line) {
-			pr_err("malformed VMCOREINFO line: \"%.60s\"\n", line);
+			log_fail(vi->log, PMD_ECORRUPT, "malformed VMCOREINFO line: \"%.60s\"\n", line);
 			vmcoreinfo_free(vi);
 			return -1;
 		}
@@ -44,7 +45,7 @@ int vmcoreinfo_parse(struct vmcoreinfo *vi, const char *data, size_t len)
 			cap = cap ? cap * 2 : 64;
 			grown = realloc(vi->entries, cap * sizeof(*grown));
 			if (!grown) {
-				pr_err("out of memory parsing VMCOREINFO\n");
+				log_fail(vi->log, PMD_ENOMEM, "out of memory parsing VMCOREINFO");
 				vmcoreinfo_free(vi);
 				return -1;
 			}
@@ -55,7 +56,7 @@ int vmcoreinfo_parse(struct vmcoreinfo *vi, const char *data, size_t len)
 		vi->nr_entries++;
 	}
 	if (!vi->nr_entries) {
-		pr_err("VMCOREINFO note is empty\n");
+		log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO note is empty");
 		vmcoreinfo_free(vi);
 		return -1;
 	}
@@ -117,9 +118,8 @@ static int get_opt_long(const struct vmcoreinfo *vi, const char *key, long long 
 		return 0;
 	}
 	if (!vmcoreinfo_get_long(vi, key, val)) {
-		pr_err("VMCOREINFO entry %s has a bad value \"%.40s\"\n", key,
+		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO entry %s has a bad value \"%.40s\"\n", key,
 		       vmcoreinfo_get(vi, key));
-		return -1;
 	}
 	return 0;
 }
@@ -129,8 +129,7 @@ static int get_req_long(const struct vmcoreinfo *vi, const char *key, long long 
 	if (get_opt_long(vi, key, val) < 0)
 		return -1;
 	if (*val == VMCI_ABSENT && !vmcoreinfo_get(vi, key)) {
-		pr_err("VMCOREINFO lacks %s, which page classification needs\n", key);
-		return -1;
+		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO lacks %s, which page classification needs", key);
 	}
 	return 0;
 }
@@ -138,13 +137,11 @@ static int get_req_long(const struct vmcoreinfo *vi, const char *key, long long 
 static int get_req_hex(const struct vmcoreinfo *vi, const char *key, uint64_t *val)
 {
 	if (!vmcoreinfo_get(vi, key)) {
-		pr_err("VMCOREINFO lacks %s, which page classification needs\n", key);
-		return -1;
+		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO lacks %s, which page classification needs", key);
 	}
 	if (!vmcoreinfo_get_hex(vi, key, val)) {
-		pr_err("VMCOREINFO entry %s has a bad value \"%.40s\"\n", key,
+		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO entry %s has a bad value \"%.40s\"\n", key,
 		       vmcoreinfo_get(vi, key));
-		return -1;
 	}
 	return 0;
 }
@@ -194,23 +191,20 @@ static int check_struct_page(const struct kernel_info *ki)
 	unsigned int i;
 
 	if (ki->size_page < 32 || ki->size_page > 256) {
-		pr_err("VMCOREINFO SIZE(page)=%lld is not a plausible struct page size\n",
+		return log_fail(ki->log, PMD_ECORRUPT, "VMCOREINFO SIZE(page)=%lld is not a plausible struct page size",
 		       ki->size_page);
-		return -1;
 	}
 	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 		if (offs[i] != VMCI_ABSENT && (offs[i] < 0 || offs[i] + 8 > ki->size_page)) {
-			pr_err("VMCOREINFO struct page offset %lld lies outside SIZE(page)=%lld\n",
+			return log_fail(ki->log, PMD_ECORRUPT, "VMCOREINFO struct page offset %lld lies outside SIZE(page)=%lld",
 			       offs[i], ki->size_page);
-			return -1;
 		}
 	}
 	if (ki->size_mem_section <= 0 || ki->size_mem_section > (long long)ki->page_size ||
 	    ki->off_section_mem_map < 0 ||
 	    ki->off_section_mem_map + 8 > ki->size_mem_section) {
-		pr_err("VMCOREINFO struct mem_section layout (size %lld, section_mem_map at %lld) is implausible\n",
+		return log_fail(ki->log, PMD_ECORRUPT, "VMCOREINFO struct mem_section layout (size %lld, section_mem_map at %lld) is implausible",
 		       ki->size_mem_section, ki->off_section_mem_map);
-		return -1;
 	}
 	return 0;
 }
@@ -222,9 +216,8 @@ static int get_page_size(struct kernel_info *ki, const struct vmcoreinfo *vi)
 	if (get_req_long(vi, "PAGESIZE", &ps) < 0)
 		return -1;
 	if (ps != 4096) {
-		pr_err("VMCOREINFO PAGESIZE=%lld: only 4096-byte pages are supported on x86_64\n",
+		return log_fail(vi->log, PMD_EUNSUPPORTED, "VMCOREINFO PAGESIZE=%lld: only 4096-byte pages are supported on x86_64",
 		       ps);
-		return -1;
 	}
 	ki->page_size = (unsigned int)ps;
 	ki->page_shift = 12;
@@ -242,8 +235,7 @@ static int get_layout_numbers(struct kernel_info *ki, const struct vmcoreinfo *v
 		return -1;
 	if (v != VMCI_ABSENT) {
 		if (v < 20 || v > 40) {
-			pr_err("VMCOREINFO NUMBER(SECTION_SIZE_BITS)=%lld is implausible\n", v);
-			return -1;
+			return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO NUMBER(SECTION_SIZE_BITS)=%lld is implausible", v);
 		}
 		ki->section_size_bits = (unsigned int)v;
 	}
@@ -251,8 +243,7 @@ static int get_layout_numbers(struct kernel_info *ki, const struct vmcoreinfo *v
 		return -1;
 	if (v != VMCI_ABSENT) {
 		if (v < 32 || v > 52 || v <= ki->section_size_bits) {
-			pr_err("VMCOREINFO NUMBER(MAX_PHYSMEM_BITS)=%lld is implausible\n", v);
-			return -1;
+			return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO NUMBER(MAX_PHYSMEM_BITS)=%lld is implausible", v);
 		}
 		ki->max_physmem_bits = (unsigned int)v;
 	}
@@ -266,9 +257,9 @@ int kernel_info_init(struct kernel_info *ki, const struct vmcoreinfo *vi)
 	long long v;
 
 	memset(ki, 0, sizeof(*ki));
+	ki->log = vi->log;
 	if (!rel) {
-		pr_err("VMCOREINFO lacks OSRELEASE\n");
-		return -1;
+		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO lacks OSRELEASE");
 	}
 	snprintf(ki->osrelease, sizeof(ki->osrelease), "%s", rel);
 	if (get_page_size(ki, vi) < 0)
@@ -280,8 +271,7 @@ int kernel_info_init(struct kernel_info *ki, const struct vmcoreinfo *vi)
 
 	if (vmcoreinfo_get(vi, "KERNELOFFSET") &&
 	    !vmcoreinfo_get_hex(vi, "KERNELOFFSET", &ki->kernel_offset)) {
-		pr_err("VMCOREINFO entry KERNELOFFSET has a bad value\n");
-		return -1;
+		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO entry KERNELOFFSET has a bad value");
 	}
 	if (get_req_long(vi, "NUMBER(phys_base)", &v) < 0)
 		return -1;

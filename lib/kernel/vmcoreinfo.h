@@ -7,7 +7,10 @@
 #include <stdint.h>
 
 /* The raw KEY=VALUE lines of a VMCOREINFO note. */
+struct log_ctx;
+
 struct vmcoreinfo {
+	struct log_ctx *log;
 	char *text;		/* private copy, NUL-separated */
 	struct vmci_entry {
 		const char *key;
@@ -16,7 +19,8 @@ struct vmcoreinfo {
 	unsigned int nr_entries;
 };
 
-int vmcoreinfo_parse(struct vmcoreinfo *vi, const char *data, size_t len);
+int vmcoreinfo_parse(struct vmcoreinfo *vi, struct log_ctx *log, const char *data,
+		     size_t len);
 void vmcoreinfo_free(struct vmcoreinfo *vi);
 const char *vmcoreinfo_get(const struct vmcoreinfo *vi, const char *key);
 
@@ -32,6 +36,7 @@ bool vmcoreinfo_get_long(const struct vmcoreinfo *vi, const char *key, long long
  * export them (a config option was off).
  */
 struct kernel_info {
+	struct log_ctx *log;
 	char osrelease[65];
 	unsigned int page_size;
 	unsigned int page_shift;

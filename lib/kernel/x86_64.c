@@ -81,9 +81,8 @@ int x86_64_read(struct x86_64_xlat *x, uint64_t vaddr, void *buf, size_t len)
 		if (chunk > len)
 			chunk = len;
 		if (x86_64_vtop(x, vaddr, &paddr) < 0) {
-			pr_err("kernel address %#llx is not mapped in the dump\n",
+			return log_fail(x->pm->log, PMD_ECORRUPT, "kernel address %#llx is not mapped in the dump",
 			       (unsigned long long)vaddr);
-			return -1;
 		}
 		if (physmem_read(x->pm, paddr, out, chunk) < 0)
 			return -1;
@@ -111,14 +110,12 @@ static int check_layout(struct x86_64_xlat *x, const struct kernel_info *ki)
 	x->direct_map_size = saved;
 	x->cached_size = 0;
 	if (ret < 0) {
-		pr_err("the page tables at %#llx do not map mem_section (%#llx): wrong phys_base, paging level or not a Linux x86_64 dump\n",
+		return log_fail(x->pm->log, PMD_ECORRUPT, "the page tables at %#llx do not map mem_section (%#llx): wrong phys_base, paging level or not a Linux x86_64 dump",
 		       (unsigned long long)x->pgd_paddr, (unsigned long long)probe);
-		return -1;
 	}
 	if (paddr != probe - x->page_offset) {
-		pr_err("direct map base %#llx from the PT_LOADs disagrees with the page tables\n",
+		return log_fail(x->pm->log, PMD_ECORRUPT, "direct map base %#llx from the PT_LOADs disagrees with the page tables",
 		       (unsigned long long)x->page_offset);
-		return -1;
 	}
 	return 0;
 }
@@ -148,9 +145,8 @@ int x86_64_xlat_init(struct x86_64_xlat *x, const struct physmem *pm,
 	x->entry_mask = PTE_ADDR_MASK;
 	x->direct_map_size = 1ULL << ki->max_physmem_bits;
 	if (ki->sym_init_top_pgt - X86_64_START_KERNEL_MAP >= X86_64_KERNEL_IMAGE_SIZE) {
-		pr_err("VMCOREINFO init_top_pgt %#llx is not a kernel image address\n",
+		return log_fail(x->pm->log, PMD_ECORRUPT, "VMCOREINFO init_top_pgt %#llx is not a kernel image address",
 		       (unsigned long long)ki->sym_init_top_pgt);
-		return -1;
 	}
 	x->pgd_paddr = ki->sym_init_top_pgt - X86_64_START_KERNEL_MAP + x->phys_base;
 	x->page_offset = page_offset_from_loads(loads, nr_loads);

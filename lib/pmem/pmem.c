@@ -129,7 +129,7 @@ static int meta_from_info_blocks(struct pmem_layout *pl, const struct physmem *p
 
 		if (add_info_block_meta(pl, ns, &ib) < 0)
 			return -1;
-		pr_debug("pmem: namespace at %#" PRIx64 " (info block): data at +%#" PRIx64
+		log_debug(pm->log, "pmem: namespace at %#" PRIx64 " (info block): data at +%#" PRIx64
 			 ", %" PRIu64 " pages, memmap %s\n", ns, ib.dataoff, ib.npfns,
 			 ib.mode == PMEM_MODE_PMEM ? "on the device" : "in RAM");
 		if (size > end - ns)
@@ -181,7 +181,7 @@ static int read_memmap_list(const struct pmem_source *src, const struct list_key
 		    read_virt64(src, entry + (uint64_t)k->end_off, &end) < 0 ||
 		    start >= end || read_virt64(src, node, &node) < 0)
 			return -1;
-		pr_debug("pmem: devm_memmap_vmcore [%#" PRIx64 ", %#" PRIx64 ")\n", start, end);
+		log_debug(src->pm->log, "pmem: devm_memmap_vmcore [%#" PRIx64 ", %#" PRIx64 ")\n", start, end);
 		if (pfn_ranges_add(list, start >> PAGE_SHIFT,
 				   (end + PAGE_SIZE - 1) >> PAGE_SHIFT) < 0)
 			return -1;
@@ -239,7 +239,7 @@ int pmem_layout_find(struct pmem_layout *pl, const struct pmem_source *src)
 		if (read_memmap_list(src, &keys, &list, &pl->nr_listed) == 0) {
 			listed = true;
 		} else {
-			pr_warn("cannot read the devm_memmap_vmcore list: finding pmem metadata from the namespaces' info blocks\n");
+			log_warn(src->pm->log, "cannot read the devm_memmap_vmcore list: finding pmem metadata from the namespaces' info blocks\n");
 			list.nr = 0;
 			pl->nr_listed = 0;
 		}
@@ -262,9 +262,9 @@ int pmem_layout_find(struct pmem_layout *pl, const struct pmem_source *src)
 	pl->listed = list;
 	list = (struct pfn_ranges){ 0 };
 	for (unsigned int i = 0; i < pl->regions.nr; i++)
-		pr_debug("pmem: region pfns [%#" PRIx64 ", %#" PRIx64 ")\n",
+		log_debug(src->pm->log, "pmem: region pfns [%#" PRIx64 ", %#" PRIx64 ")\n",
 			 pl->regions.r[i].start, pl->regions.r[i].end);
-	pr_debug("pmem: %" PRIu64 " metadata pages (%s), %" PRIu64 " user data pages\n",
+	log_debug(src->pm->log, "pmem: %" PRIu64 " metadata pages (%s), %" PRIu64 " user data pages\n",
 		 pfn_ranges_pages(&pl->meta),
 		 listed ? "devm_memmap_vmcore" : "info blocks",
 		 pfn_ranges_pages(&pl->user));

@@ -15,9 +15,6 @@ struct x86_64_xlat;
 /* The p_flags bit kexec marks persistent memory PT_LOADs with. */
 #define PF_DEV 0x10
 
-/* -d bit beyond makedumpfile's five: drop the pmem metadata too. */
-#define DL_EXCLUDE_PMEM_META 32
-
 /*
  * Where persistent memory is in the dumped machine, and which of it is
  * metadata: the struct pages a namespace keeps on the device ("map=dev"),

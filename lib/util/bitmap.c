@@ -10,11 +10,8 @@ int bitmap_alloc(struct bitmap *bm, uint64_t capacity)
 	memset(bm, 0, sizeof(*bm));
 	capacity = (capacity + 63) & ~63ULL;
 	bm->words = calloc(capacity / 64 ? capacity / 64 : 1, sizeof(uint64_t));
-	if (!bm->words) {
-		pr_err("cannot allocate a bitmap for %llu pages\n",
-		       (unsigned long long)capacity);
-		return -1;
-	}
+	if (!bm->words)
+		return -PMD_ENOMEM;
 	bm->capacity = capacity;
 	return 0;
 }

@@ -9,30 +9,25 @@
 #include "util/fileio.h"
 #include "util/log.h"
 
-int out_file_create(struct out_file *of, const char *path, bool force)
+int out_file_create(struct out_file *of, struct log_ctx *log, const char *path, bool force)
 {
 	int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
 
 	memset(of, 0, sizeof(*of));
 	of->fd = -1;
-	if (force && unlink(path) < 0 && errno != ENOENT) {
-		pr_err("cannot replace %s: %s\n", path, strerror(errno));
-		return -1;
-	}
+	of->log = log;
+	if (force && unlink(path) < 0 && errno != ENOENT)
+		return log_fail(log, PMD_EIO, "cannot replace %s: %s", path, strerror(errno));
 	of->fd = open(path, flags, 0600);
 	if (of->fd < 0) {
 		if (errno == EEXIST)
-			pr_err("%s already exists; remove it or use -f to overwrite\n",
-			       path);
-		else
-			pr_err("cannot create %s: %s\n", path, strerror(errno));
-		return -1;
+			return log_fail(log, PMD_EEXIST, "%s already exists", path);
+		return log_fail(log, PMD_EIO, "cannot create %s: %s", path, strerror(errno));
 	}
 	of->path = strdup(path);
 	if (!of->path) {
-		pr_err("out of memory\n");
 		out_file_abort(of);
-		return -1;
+		return log_fail(log, PMD_ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -47,9 +42,9 @@ int out_file_pwrite(struct out_file *of, const void *buf, size_t len, uint64_t o
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			pr_err("cannot write %s: %s; the incomplete dump is removed\n",
-			       of->path, n < 0 ? strerror(errno) : "short write");
-			return -1;
+			return log_fail(of->log, PMD_EIO,
+					"cannot write %s: %s; the incomplete dump is removed",
+					of->path, n < 0 ? strerror(errno) : "short write");
 		}
 		p += n;
 		off += (uint64_t)n;
@@ -63,15 +58,15 @@ int out_file_finish(struct out_file *of)
 {
 	/* fsync catches a full disk on filesystems that allocate late. */
 	if (fsync(of->fd) < 0 && errno != EINVAL && errno != EROFS) {
-		pr_err("cannot flush %s: %s\n", of->path, strerror(errno));
+		log_fail(of->log, PMD_EIO, "cannot flush %s: %s", of->path, strerror(errno));
 		out_file_abort(of);
-		return -1;
+		return -PMD_EIO;
 	}
 	if (close(of->fd) < 0) {
 		of->fd = -1;
-		pr_err("cannot close %s: %s\n", of->path, strerror(errno));
+		log_fail(of->log, PMD_EIO, "cannot close %s: %s", of->path, strerror(errno));
 		out_file_abort(of);
-		return -1;
+		return -PMD_EIO;
 	}
 	of->fd = -1;
 	free(of->path);

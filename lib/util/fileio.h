@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_UTIL_FILEIO_H
-#define MDF_UTIL_FILEIO_H
+#ifndef PMD_UTIL_FILEIO_H
+#define PMD_UTIL_FILEIO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,13 +12,17 @@
  * 0600, and never replace an existing file unless the caller forces it.
  * A dump that fails half way is removed so it never looks complete.
  */
+struct log_ctx;
+
 struct out_file {
+	struct log_ctx *log;
 	int fd;
 	char *path;
 	uint64_t bytes_written;
 };
 
-int out_file_create(struct out_file *of, const char *path, bool force);
+/* -PMD_EEXIST when @path exists and @force is not set. */
+int out_file_create(struct out_file *of, struct log_ctx *log, const char *path, bool force);
 int out_file_pwrite(struct out_file *of, const void *buf, size_t len, uint64_t off);
 /* Flush to stable storage and close; on failure the file is removed. */
 int out_file_finish(struct out_file *of);

@@ -24,10 +24,8 @@ static int append(struct pfn_ranges *s, uint64_t start, uint64_t end)
 		unsigned int cap = s->cap ? s->cap * 2 : 8;
 		struct pfn_range *grown = realloc(s->r, cap * sizeof(*grown));
 
-		if (!grown) {
-			pr_err("out of memory\n");
-			return -1;
-		}
+		if (!grown)
+			return -PMD_ENOMEM;
 		s->r = grown;
 		s->cap = cap;
 	}

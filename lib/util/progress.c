@@ -8,12 +8,13 @@
 #define CHECK_EVERY 4096
 #define INTERVAL_NS 500000000LL
 
-void progress_start(struct progress *p, const char *what, uint64_t total)
+void progress_start(struct progress *p, const struct log_ctx *log, const char *what,
+		    uint64_t total)
 {
 	p->what = what;
 	p->total = total ? total : 1;
 	p->next_check = CHECK_EVERY;
-	p->enabled = log_enabled(MDF_MSG_PROGRESS) && isatty(STDERR_FILENO);
+	p->enabled = log_enabled(log, LOG_PROGRESS) && isatty(STDERR_FILENO);
 	p->shown = false;
 	clock_gettime(CLOCK_MONOTONIC, &p->last);
 }

@@ -20,7 +20,10 @@ struct progress {
 	bool shown;
 };
 
-void progress_start(struct progress *p, const char *what, uint64_t total);
+struct log_ctx;
+
+void progress_start(struct progress *p, const struct log_ctx *log, const char *what,
+		    uint64_t total);
 void progress_update_slow(struct progress *p, uint64_t done);
 void progress_finish(struct progress *p);
 

@@ -25,7 +25,8 @@ struct dump_window {
 /* Everything one run of the filter knows; no globals. */
 struct dump_ctx {
 	const struct options *opt;
-	struct dump_input in;
+	struct log_ctx *log;
+	struct dump_source in;
 	struct vmcoreinfo vmci;
 	struct kernel_info ki;
 	struct x86_64_xlat xlat;

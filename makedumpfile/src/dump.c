@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dump/dumplevel.h"
 #include "util/iomem.h"
 #include "kernel/printk.h"
 #include "dump/elf/elf_writer.h"
@@ -62,19 +63,20 @@ static uint64_t choose_window(const struct dump_ctx *d, uint64_t npfns)
 /* Input, VMCOREINFO and address translation: enough to read the kernel. */
 static int open_kernel(struct dump_ctx *d, const struct options *o)
 {
+	struct dump_open_opts oo = { .log = o->log, .no_mmap = o->no_mmap };
+
 	memset(d, 0, sizeof(*d));
 	d->opt = o;
-	if (o->no_mmap)
-		setenv("MDF_NO_MMAP", "1", 1);
-	if (dump_input_open(&d->in, o->vmcore) < 0)
+	d->log = o->log;
+	if (dump_source_open(&d->in, o->vmcore, &oo) < 0)
 		return -1;
-	if (vmcoreinfo_parse(&d->vmci, d->in.vmcoreinfo, d->in.vmcoreinfo_size) < 0 ||
+	if (vmcoreinfo_parse(&d->vmci, d->log, d->in.vmcoreinfo, d->in.vmcoreinfo_size) < 0 ||
 	    kernel_info_init(&d->ki, &d->vmci) < 0)
 		goto err;
 	if (x86_64_xlat_init(&d->xlat, &d->in.pm, &d->ki, d->in.loads, d->in.nr_loads) < 0)
 		goto err;
-	dump_input_set_direct_map(&d->in, d->xlat.page_offset);
-	pr_debug("kernel %s, %u-level paging, phys_base %#llx, direct map at %#llx\n",
+	dump_source_set_direct_map(&d->in, d->xlat.page_offset);
+	log_debug(d->log, "kernel %s, %u-level paging, phys_base %#llx, direct map at %#llx\n",
 		 d->ki.osrelease, d->ki.pgtable_l5 ? 5 : 4,
 		 (unsigned long long)d->ki.phys_base,
 		 (unsigned long long)d->xlat.page_offset);
@@ -98,9 +100,9 @@ static int warn_unmarked_pmem(const struct dump_ctx *d, const struct pfn_ranges 
 	if (pfn_ranges_intersect(&in_input, &d->pmem.listed, present) < 0)
 		return -1;
 	if (in_input.nr)
-		pr_warn("the input holds pmem in PT_LOADs not marked as pmem (p_flags 0x10): it is filtered as RAM, user data included\n");
+		log_warn(d->log, "the input holds pmem in PT_LOADs not marked as pmem (p_flags 0x10): it is filtered as RAM, user data included\n");
 	else
-		pr_warn("the kernel lists %u device memmap(s) but the input holds no pmem: its struct pages are not in the dump (load the capture kernel with kexec -s, or a kexec that adds pmem)\n",
+		log_warn(d->log, "the kernel lists %u device memmap(s) but the input holds no pmem: its struct pages are not in the dump (load the capture kernel with kexec -s, or a kexec that adds pmem)\n",
 			d->pmem.nr_listed);
 	pfn_ranges_free(&in_input);
 	return 0;
@@ -108,7 +110,7 @@ static int warn_unmarked_pmem(const struct dump_ctx *d, const struct pfn_ranges 
 
 static bool live_input(const struct dump_ctx *d)
 {
-	return !d->in.is_kdump && d->in.elf.live;
+	return dump_source_has(&d->in, DUMP_SRC_LIVE);
 }
 
 /* Find pmem and decide, from the options, what to skip and what to keep. */
@@ -119,19 +121,19 @@ static int plan_pmem(struct dump_ctx *d)
 	struct pfn_ranges live_pmem = { 0 }, crashkernel = { 0 };
 	struct pmem_source src = {
 		.loads = d->in.loads, .nr_loads = d->in.nr_loads,
-		.has_flags = !d->in.is_kdump, .vmci = &d->vmci, .xlat = &d->xlat,
+		.has_flags = dump_source_has(&d->in, DUMP_SRC_PT_LOADS), .vmci = &d->vmci, .xlat = &d->xlat,
 		.pm = &d->in.pm, .more_regions = &live_pmem,
 	};
 	struct pfn_ranges present = { 0 }, crash = { 0 };
 	int ret = 0;
 
-	if (live_input(d) && (iomem_find(IOMEM, "Persistent Memory", &live_pmem) < 0 ||
-			      iomem_find(IOMEM, "Crash kernel", &crashkernel) < 0))
+	if (live_input(d) && (iomem_find(d->log, IOMEM, "Persistent Memory", &live_pmem) < 0 ||
+			      iomem_find(d->log, IOMEM, "Crash kernel", &crashkernel) < 0))
 		ret = -1;
 	if (!ret)
 		ret = pmem_layout_find(&d->pmem, &src);
 	if (!ret)
-		ret = dump_input_present_ranges(&d->in, d->max_mapnr, &present);
+		ret = dump_source_present_ranges(&d->in, d->max_mapnr, &present);
 	if (!ret)
 		ret = pmem_plan_make(&d->pmem_plan, &d->pmem, &present,
 				     o->dump_level & DL_EXCLUDE_PMEM_META, o->pmem_userdata);
@@ -148,7 +150,7 @@ static int plan_pmem(struct dump_ctx *d)
 	pfn_ranges_free(&live_pmem);
 	pfn_ranges_free(&crashkernel);
 	if (!ret && o->pmem_userdata && d->pmem.user.nr)
-		pr_warn("--pmem-userdata: the dump holds the contents of files on persistent memory, which may be sensitive\n");
+		log_warn(d->log, "--pmem-userdata: the dump holds the contents of files on persistent memory, which may be sensitive\n");
 	return ret;
 }
 
@@ -179,7 +181,7 @@ static int plan_windows(struct dump_ctx *d)
 		n += (rounded.r[i].end - rounded.r[i].start + d->window_pfns - 1) / d->window_pfns;
 	d->windows = calloc(n ? n : 1, sizeof(*d->windows));
 	if (!d->windows) {
-		pr_err("out of memory\n");
+		log_fail(d->log, PMD_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < rounded.nr; i++) {
@@ -213,7 +215,7 @@ int dump_open(struct dump_ctx *d, const struct options *o)
 	 * not over flagged pmem, whose un-allocated tail has no struct pages.
 	 */
 	pmem_end = d->pmem.regions.nr ? d->pmem.regions.r[d->pmem.regions.nr - 1].end : 0;
-	if (!d->in.is_kdump && d->mm.max_pfn && d->mm.max_pfn < d->max_mapnr)
+	if (dump_source_has(&d->in, DUMP_SRC_PT_LOADS) && d->mm.max_pfn && d->mm.max_pfn < d->max_mapnr)
 		d->max_mapnr = d->mm.max_pfn > pmem_end ? d->mm.max_pfn :
 			       pmem_end < d->max_mapnr ? pmem_end : d->max_mapnr;
 	if (classifier_init(&d->cls, &d->ki, &d->xlat, &d->mm, &d->in.pm, o->dump_level) < 0)
@@ -240,7 +242,7 @@ void dump_close(struct dump_ctx *d)
 	classifier_free(&d->cls);
 	memmap_free(&d->mm);
 	vmcoreinfo_free(&d->vmci);
-	dump_input_close(&d->in);
+	dump_source_close(&d->in);
 }
 
 /* Clear the bits of @set's ranges in @bm. */
@@ -265,7 +267,7 @@ static int classify_window_nr(struct dump_ctx *d, uint64_t k, bool zero_scan,
 	unsigned int i;
 
 	bitmap_reset(&d->bm, win->start, win->end);
-	dump_input_mark_present(&d->in, &d->bm, d->max_mapnr);
+	dump_source_mark_present(&d->in, &d->bm, d->max_mapnr);
 	clear_ranges(&d->bm, &d->pmem_plan.skip);
 	if (keep->nr) {
 		bitmap_reset(&d->present, win->start, win->end);
@@ -324,7 +326,7 @@ static int count_pass(struct dump_ctx *d, bool zero_scan)
 	d->report.pmem = d->pmem_plan.report;
 	d->report.pmem_meta = d->pmem_plan.meta_excluded;
 	d->report.pmem_user = d->pmem_plan.user_excluded;
-	d->report.memhole = dump_input_memory_hole(&d->in, d->max_mapnr,
+	d->report.memhole = dump_source_memory_hole(&d->in, d->max_mapnr,
 						   held_counts_partial_page(d));
 	return 0;
 }
@@ -396,14 +398,14 @@ static int write_elf(struct dump_ctx *d, const struct output_sink *out)
 
 	if (elf_writer_init(&w, &d->in.pm, false) < 0)
 		return -1;
-	progress_start(&d->progress, "Copying data", pages_in_loads(d));
+	progress_start(&d->progress, d->log, "Copying data", pages_in_loads(d));
 	w.progress = &d->progress;
 	if (elf_writer_begin(&w, out, d->in.notes, d->in.notes_size, nr_segments) < 0 ||
 	    elf_pass(d, &w) < 0)
 		goto err;
 	progress_finish(&d->progress);
 	if (w.nr_segments != nr_segments) {
-		pr_err("internal error: %u segments counted, %u written\n",
+		log_fail(d->log, PMD_ECORRUPT, "internal error: %u segments counted, %u written",
 		       nr_segments, w.nr_segments);
 		goto err;
 	}
@@ -476,14 +478,14 @@ static int write_kdump(struct dump_ctx *d, const struct output_sink *out)
 	if (count_pass(d, false) < 0)
 		return -1;
 	kdump_params_fill(d, out, &p);
-	progress_start(&d->progress, "Copying data", d->max_mapnr);
+	progress_start(&d->progress, d->log, "Copying data", d->max_mapnr);
 	if (kdump_writer_begin(&w, &p) < 0)
 		goto out;
 	for (k = 0; k < d->nr_windows; k++) {
 		if (window_bitmap(d, k, false) < 0)
 			goto out;
 		bitmap_reset(&d->present, d->windows[k].start, d->windows[k].end);
-		dump_input_mark_held(&d->in, &d->present, d->max_mapnr,
+		dump_source_mark_held(&d->in, &d->present, d->max_mapnr,
 				     held_counts_partial_page(d));
 		clear_ranges(&d->present, &d->pmem_plan.skip);
 		if (kdump_writer_window(&w, &d->present, &d->bm, &d->report.counts) < 0)
@@ -514,10 +516,9 @@ int dump_write(struct dump_ctx *d)
 
 	if (d->opt->flatten) {
 		if (isatty(STDOUT_FILENO)) {
-			pr_err("-F writes the dump to standard output, which is a terminal: redirect or pipe it\n");
-			return -1;
+			return log_fail(d->log, PMD_EINVAL, "-F writes the dump to standard output, which is a terminal: redirect or pipe it");
 		}
-		if (flat_writer_begin(&fw, STDOUT_FILENO, "standard output") < 0)
+		if (flat_writer_begin(&fw, d->log, STDOUT_FILENO, "standard output") < 0)
 			return -1;
 		output_sink_flat(&sink, &fw);
 		/* A stream cut short has no end marker: -R rejects it. */
@@ -525,7 +526,7 @@ int dump_write(struct dump_ctx *d)
 			return -1;
 		return flat_writer_end(&fw);
 	}
-	if (out_file_create(&out, d->opt->dumpfile, d->opt->force) < 0)
+	if (out_file_create(&out, d->log, d->opt->dumpfile, d->opt->force) < 0)
 		return -1;
 	output_sink_file(&sink, &out);
 	if (write_format(d, &sink) < 0) {
@@ -547,7 +548,7 @@ static int write_dmesg(const struct options *o)
 		return -1;
 	if (printk_read_log(&d.xlat, &d.vmci, &log) < 0)
 		goto out;
-	if (out_file_create(&out, o->dumpfile, o->force) < 0)
+	if (out_file_create(&out, o->log, o->dumpfile, o->force) < 0)
 		goto out;
 	if (out_file_pwrite(&out, log.data, log.len, 0) < 0) {
 		out_file_abort(&out);
@@ -555,7 +556,7 @@ static int write_dmesg(const struct options *o)
 	}
 	ret = out_file_finish(&out);
 	if (!ret)
-		pr_msg("The dmesg log is saved to %s.\n\nmakedumpfile Completed.\n",
+		log_msg(o->log, "The dmesg log is saved to %s.\n\nmakedumpfile Completed.\n",
 		       o->dumpfile);
 out:
 	text_buf_free(&log);
@@ -568,7 +569,7 @@ static int rebuild_flattened(const struct options *o)
 {
 	struct out_file out;
 
-	if (out_file_create(&out, o->dumpfile, o->force) < 0)
+	if (out_file_create(&out, o->log, o->dumpfile, o->force) < 0)
 		return -1;
 	if (flat_rebuild(STDIN_FILENO, "standard input", &out) < 0) {
 		out_file_abort(&out);
@@ -576,7 +577,7 @@ static int rebuild_flattened(const struct options *o)
 	}
 	if (out_file_finish(&out) < 0)
 		return -1;
-	pr_msg("The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n", o->dumpfile);
+	log_msg(o->log, "The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n", o->dumpfile);
 	return 0;
 }
 
@@ -599,12 +600,12 @@ static int show_mem_usage(const struct options *o)
 	u.counts = d.report.counts;
 	u.page_size = d.ki.page_size;
 	/* As makedumpfile sums PT_LOADs: kcore's kernel text counts again. */
-	u.ram_pages = dump_input_held_pages(&d.in, d.max_mapnr, false) -
+	u.ram_pages = dump_source_held_pages(&d.in, d.max_mapnr, false) -
 		      d.crashkernel_pages - d.pmem_plan.held;
 	u.pmem = d.pmem.regions.nr > 0;
 	u.pmem_meta = pfn_ranges_pages(&d.pmem.meta);
 	u.pmem_user = pfn_ranges_pages(&d.pmem.user);
-	report_print_mem_usage(&u);
+	report_print_mem_usage(o->log, &u);
 	ret = 0;
 out:
 	dump_close(&d);
@@ -621,23 +622,22 @@ int dump_main(const struct options *o)
 	if (o->dump_dmesg)
 		return write_dmesg(o);
 	if (o->format == OUTPUT_KDUMP && o->compression == COMPRESS_SNAPPY) {
-		pr_err("snappy compression (-p) is not built in: use -c, -l or -z\n");
-		return -1;
+		return log_fail(o->log, PMD_EUNSUPPORTED, "snappy compression (-p) is not built in: use -c, -l or -z");
 	}
 	if (o->mem_usage)
 		return show_mem_usage(o);
 	if (dump_open(&d, o) < 0)
 		return -1;
 	if (live_input(&d)) {
-		pr_err("%s is a running system's memory: only --mem-usage reads it\n", o->vmcore);
+		log_fail(o->log, PMD_EUNSUPPORTED, "%s is a running system's memory: only --mem-usage reads it", o->vmcore);
 		dump_close(&d);
 		return -1;
 	}
 	ret = dump_write(&d);
 	if (!ret) {
-		report_print(&d.report);
+		report_print(o->log, &d.report);
 		if (o->dumpfile)
-			pr_msg("The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n",
+			log_msg(o->log, "The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n",
 			       o->dumpfile);
 	}
 	dump_close(&d);

@@ -1,26 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "src/dump.h"
 #include "src/options.h"
 #include "util/log.h"
 
+/* One line for the first error the run met, worded for makedumpfile's users. */
+static void print_error(struct log_ctx *log, int ret)
+{
+	if (log_error_status(log) == PMD_EEXIST) {
+		log_err(log, "%s; remove it or use -f to overwrite\n", log_error_text(log));
+		return;
+	}
+	log_print_error(log, ret);
+}
+
 int main(int argc, char **argv)
 {
+	struct log_ctx log;
 	struct options opt;
+	int ret = EXIT_FAILURE;
 
-	switch (options_parse(&opt, argc, argv)) {
+	log_init(&log, "makedumpfile");
+	switch (options_parse(&opt, &log, argc, argv)) {
 	case OPTIONS_EXIT_OK:
-		return EXIT_SUCCESS;
+		ret = EXIT_SUCCESS;
+		goto out;
 	case OPTIONS_ERROR:
-		return EXIT_FAILURE;
+		goto out;
 	case OPTIONS_RUN:
 		break;
 	}
-	log_set_level(opt.message_level);
+	log.level = opt.message_level;
+	/* With -F, standard output carries the dump: messages go to stderr. */
 	if (opt.flatten)
-		log_use_stderr();
-	if (opt.check_params)
-		return EXIT_SUCCESS;
-	return dump_main(&opt) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+		log.msg = stderr;
+	if (opt.check_params) {
+		ret = EXIT_SUCCESS;
+		goto out;
+	}
+	ret = dump_main(&opt);
+	if (ret < 0)
+		print_error(&log, ret);
+	ret = ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+out:
+	log_destroy(&log);
+	return ret;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dump/classify.h"
-#include "pmem/pmem.h"
+#include "dump/dumplevel.h"
 #include "src/options.h"
 #include "util/log.h"
 
@@ -101,7 +101,7 @@ void options_usage(FILE *out)
 		"dump that cannot be completed is removed.\n");
 }
 
-static int parse_uint(const char *s, const char *what, uint64_t max, uint64_t *val)
+static int parse_uint(struct log_ctx *log, const char *s, const char *what, uint64_t max, uint64_t *val)
 {
 	char *end;
 	unsigned long long v;
@@ -109,7 +109,7 @@ static int parse_uint(const char *s, const char *what, uint64_t max, uint64_t *v
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || end == s || *end || *s == '-' || v > max) {
-		pr_err("invalid %s \"%s\" (expected 0-%llu)\n", what, s,
+		log_err(log, "invalid %s \"%s\" (expected 0-%llu)\n", what, s,
 		       (unsigned long long)max);
 		return -1;
 	}
@@ -120,7 +120,7 @@ static int parse_uint(const char *s, const char *what, uint64_t max, uint64_t *v
 static int set_compression(struct options *o, enum compression c)
 {
 	if (o->compression != COMPRESS_NONE && o->compression != c) {
-		pr_err("choose one compression: -c, -l, -p or -z\n");
+		log_err(o->log, "choose one compression: -c, -l, -p or -z\n");
 		return -1;
 	}
 	o->compression = c;
@@ -133,7 +133,7 @@ static int parse_one(struct options *o, int opt, bool *elf)
 
 	switch (opt) {
 	case 'd':
-		if (parse_uint(optarg, "dump level", DL_MAX | DL_EXCLUDE_PMEM_META, &v) < 0)
+		if (parse_uint(o->log, optarg, "dump level", DL_MAX_PMEM, &v) < 0)
 			return -1;
 		o->dump_level = (unsigned int)v;
 		return 0;
@@ -152,18 +152,18 @@ static int parse_one(struct options *o, int opt, bool *elf)
 		o->force = true;
 		return 0;
 	case 'D':
-		o->message_level |= MDF_MSG_DEBUG;
+		o->message_level |= LOG_DEBUG;
 		return 0;
 	case OPT_MESSAGE_LEVEL:
-		if (parse_uint(optarg, "message level", MDF_MSG_ALL, &v) < 0)
+		if (parse_uint(o->log, optarg, "message level", LOG_ALL, &v) < 0)
 			return -1;
 		o->message_level = (int)v;
 		return 0;
 	case OPT_CYCLIC_BUFFER:
-		if (parse_uint(optarg, "cyclic buffer size", UINT64_MAX >> 13, &v) < 0)
+		if (parse_uint(o->log, optarg, "cyclic buffer size", UINT64_MAX >> 13, &v) < 0)
 			return -1;
 		if (!v) {
-			pr_err("--cyclic-buffer must be at least 1 KiB\n");
+			log_err(o->log, "--cyclic-buffer must be at least 1 KiB\n");
 			return -1;
 		}
 		o->cyclic_buffer_kib = v;
@@ -186,7 +186,7 @@ static int parse_one(struct options *o, int opt, bool *elf)
 		o->dump_dmesg = true;
 		return 0;
 	case OPT_NUM_THREADS:
-		if (parse_uint(optarg, "thread count", 128, &v) < 0)
+		if (parse_uint(o->log, optarg, "thread count", 128, &v) < 0)
 			return -1;
 		o->threads = (unsigned int)v;
 		return 0;
@@ -205,12 +205,12 @@ static int parse_one(struct options *o, int opt, bool *elf)
 static enum options_result check_operands(struct options *o, int n, char **files)
 {
 	if (o->flatten && o->rebuild) {
-		pr_err("-F and -R cannot be combined\n");
+		log_err(o->log, "-F and -R cannot be combined\n");
 		return OPTIONS_ERROR;
 	}
 	if (o->rebuild) {
 		if (n != 1) {
-			pr_err("-R takes one argument, the DUMPFILE to rebuild from standard input\n");
+			log_err(o->log, "-R takes one argument, the DUMPFILE to rebuild from standard input\n");
 			return OPTIONS_ERROR;
 		}
 		o->dumpfile = files[0];
@@ -218,7 +218,7 @@ static enum options_result check_operands(struct options *o, int n, char **files
 	}
 	if (o->mem_usage) {
 		if (n != 1 || o->flatten) {
-			pr_err("--mem-usage takes one argument, /proc/kcore or a VMCORE\n");
+			log_err(o->log, "--mem-usage takes one argument, /proc/kcore or a VMCORE\n");
 			return OPTIONS_ERROR;
 		}
 		o->vmcore = files[0];
@@ -226,32 +226,33 @@ static enum options_result check_operands(struct options *o, int n, char **files
 	}
 	if (o->flatten && !o->dump_dmesg) {
 		if (n != 1) {
-			pr_err("-F takes one argument, the VMCORE; the dump goes to standard output\n");
+			log_err(o->log, "-F takes one argument, the VMCORE; the dump goes to standard output\n");
 			return OPTIONS_ERROR;
 		}
 		o->vmcore = files[0];
 		return OPTIONS_RUN;
 	}
 	if (n != 2) {
-		pr_err("expected VMCORE and DUMPFILE arguments; see --help\n");
+		log_err(o->log, "expected VMCORE and DUMPFILE arguments; see --help\n");
 		return OPTIONS_ERROR;
 	}
 	o->vmcore = files[0];
 	o->dumpfile = files[1];
 	if (!strcmp(o->vmcore, o->dumpfile)) {
-		pr_err("VMCORE and DUMPFILE are the same file\n");
+		log_err(o->log, "VMCORE and DUMPFILE are the same file\n");
 		return OPTIONS_ERROR;
 	}
 	return OPTIONS_RUN;
 }
 
-enum options_result options_parse(struct options *o, int argc, char **argv)
+enum options_result options_parse(struct options *o, struct log_ctx *log, int argc, char **argv)
 {
 	bool elf = false;
 	int opt;
 
 	memset(o, 0, sizeof(*o));
-	o->message_level = MDF_MSG_DEFAULT;
+	o->log = log;
+	o->message_level = LOG_DEFAULT;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "d:EclpzfFRDhv", long_opts, NULL)) != -1) {
@@ -264,15 +265,15 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 			return OPTIONS_EXIT_OK;
 		}
 		if (opt == '?') {
-			pr_err("unknown or incomplete option \"%s\"; see --help\n",
-			       argv[optind - 1]);
+			log_err(o->log, "unknown or incomplete option \"%s\"; see --help\n",
+				argv[optind - 1]);
 			return OPTIONS_ERROR;
 		}
 		if (parse_one(o, opt, &elf) < 0)
 			return OPTIONS_ERROR;
 	}
 	if (elf && o->compression != COMPRESS_NONE) {
-		pr_err("-E writes an uncompressed ELF dump; it cannot be combined with -c, -l, -p or -z\n");
+		log_err(o->log, "-E writes an uncompressed ELF dump; it cannot be combined with -c, -l, -p or -z\n");
 		return OPTIONS_ERROR;
 	}
 	o->format = elf ? OUTPUT_ELF : OUTPUT_KDUMP;

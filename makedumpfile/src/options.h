@@ -13,7 +13,10 @@ enum output_format {
 	OUTPUT_ELF,	/* -E */
 };
 
+struct log_ctx;
+
 struct options {
+	struct log_ctx *log;	/* the run's log: option errors, --message-level */
 	unsigned int dump_level;
 	enum output_format format;
 	enum compression compression;
@@ -38,7 +41,7 @@ enum options_result {
 	OPTIONS_ERROR,
 };
 
-enum options_result options_parse(struct options *o, int argc, char **argv);
+enum options_result options_parse(struct options *o, struct log_ctx *log, int argc, char **argv);
 void options_usage(FILE *out);
 
 #endif

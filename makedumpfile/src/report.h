@@ -7,6 +7,8 @@
 
 #include "dump/classify.h"
 
+struct log_ctx;
+
 /* What the dump contains, printed in makedumpfile's report layout. */
 struct dump_report {
 	struct page_counts counts;
@@ -21,7 +23,7 @@ struct dump_report {
 	uint64_t pmem_user;
 };
 
-void report_print(const struct dump_report *r);
+void report_print(struct log_ctx *log, const struct dump_report *r);
 
 /* --mem-usage: the machine's pages by kind, as makedumpfile prints them. */
 struct mem_usage {
@@ -33,6 +35,6 @@ struct mem_usage {
 	uint64_t pmem_user;		/* left out unless --pmem-userdata */
 };
 
-void report_print_mem_usage(const struct mem_usage *u);
+void report_print_mem_usage(struct log_ctx *log, const struct mem_usage *u);
 
 #endif

@@ -14,6 +14,19 @@
 #include "dump/sink.h"
 #include "tests/fake_dump.h"
 #include "util/fileio.h"
+#include "util/log.h"
+
+/* The fixture's own quiet log: the tests check return codes. */
+static struct log_ctx fake_log;
+
+static struct log_ctx *quiet_log(void)
+{
+	if (!fake_log.owner) {
+		log_init(&fake_log, "fake_dump");
+		fake_log.level = 0;
+	}
+	return &fake_log;
+}
 
 bool fake_present(uint64_t pfn)
 {
@@ -144,6 +157,7 @@ void fake_machine_init(struct fake_machine *m, bool with_ptr)
 			fill_page(m->mem + pfn * FAKE_PS, pfn);
 	m->with_ptr = with_ptr;
 	m->pm.ops = &fake_ops;
+	m->pm.log = quiet_log();
 	m->pm.priv = m;
 	make_notes(m);
 }
@@ -237,11 +251,11 @@ int fake_write_kdump(struct fake_machine *m, const char *path, int flat_fd,
 	int ret;
 
 	if (flat_fd >= 0) {
-		if (flat_writer_begin(&fw, flat_fd, "the flattened test stream") < 0)
+		if (flat_writer_begin(&fw, quiet_log(), flat_fd, "the flattened test stream") < 0)
 			return -1;
 		output_sink_flat(&sink, &fw);
 	} else {
-		if (out_file_create(&of, path, true) < 0)
+		if (out_file_create(&of, quiet_log(), path, true) < 0)
 			return -1;
 		output_sink_file(&sink, &of);
 	}

@@ -13,6 +13,9 @@
 #include "dump/kdump/kdump_format.h"
 #include "util/log.h"
 
+/* Quiet: the tests check return codes, and the recorded text where it matters. */
+static struct log_ctx test_log;
+
 #define PS 4096
 
 static const enum compression real_methods[] = { COMPRESS_ZLIB, COMPRESS_LZO, COMPRESS_ZSTD };
@@ -42,14 +45,14 @@ static void round_trip_each_method(void **state)
 	unsigned int i;
 
 	(void)state;
-	assert_int_equal(page_decompressor_init(&pd, PS), 0);
+	assert_int_equal(page_decompressor_init(&pd, &test_log, PS), 0);
 	text_page(page, 3);
 	for (i = 0; i < sizeof(real_methods) / sizeof(real_methods[0]); i++) {
 		struct page_compressor pc;
 		const char *why = NULL;
 		size_t n;
 
-		assert_int_equal(page_compressor_init(&pc, real_methods[i], PS), 0);
+		assert_int_equal(page_compressor_init(&pc, &test_log, real_methods[i], PS), 0);
 		n = page_compress(&pc, page, out);
 		assert_true(n > 0 && n < PS);
 		memset(back, 0xaa, sizeof(back));
@@ -76,7 +79,7 @@ static void incompressible_page_is_stored_raw(void **state)
 	for (i = 0; i < sizeof(real_methods) / sizeof(real_methods[0]); i++) {
 		struct page_compressor pc;
 
-		assert_int_equal(page_compressor_init(&pc, real_methods[i], PS), 0);
+		assert_int_equal(page_compressor_init(&pc, &test_log, real_methods[i], PS), 0);
 		assert_int_equal(page_compress(&pc, page, out), 0);
 		page_compressor_free(&pc);
 	}
@@ -89,7 +92,7 @@ static void none_always_raw(void **state)
 	uint8_t page[PS] = { 0 }, out[PS * 2];
 
 	(void)state;
-	assert_int_equal(page_compressor_init(&pc, COMPRESS_NONE, PS), 0);
+	assert_int_equal(page_compressor_init(&pc, &test_log, COMPRESS_NONE, PS), 0);
 	assert_int_equal(page_compress(&pc, page, out), 0);
 	page_compressor_free(&pc);
 }
@@ -105,7 +108,7 @@ static void same_bytes_as_reference_calls(void **state)
 	(void)state;
 	text_page(page, 7);
 	page[100] = 0;
-	assert_int_equal(page_compressor_init(&pc, COMPRESS_ZLIB, PS), 0);
+	assert_int_equal(page_compressor_init(&pc, &test_log, COMPRESS_ZLIB, PS), 0);
 	/* Twice: a reset stream must not remember the previous page. */
 	n = page_compress(&pc, page, out);
 	n = page_compress(&pc, page, out);
@@ -114,7 +117,7 @@ static void same_bytes_as_reference_calls(void **state)
 	assert_memory_equal(out, ref, n);
 	page_compressor_free(&pc);
 
-	assert_int_equal(page_compressor_init(&pc, COMPRESS_ZSTD, PS), 0);
+	assert_int_equal(page_compressor_init(&pc, &test_log, COMPRESS_ZSTD, PS), 0);
 	n = page_compress(&pc, page, out);
 	zs = ZSTD_compress(ref, 2 * PS, page, PS, 1);
 	assert_false(ZSTD_isError(zs));
@@ -137,8 +140,8 @@ static void lzo_output_independent_of_history(void **state)
 	text_page(a, 1);
 	text_page(b, 5);
 	b[7] = 'X';
-	assert_int_equal(page_compressor_init(&p1, COMPRESS_LZO, PS), 0);
-	assert_int_equal(page_compressor_init(&p2, COMPRESS_LZO, PS), 0);
+	assert_int_equal(page_compressor_init(&p1, &test_log, COMPRESS_LZO, PS), 0);
+	assert_int_equal(page_compressor_init(&p2, &test_log, COMPRESS_LZO, PS), 0);
 	page_compress(&p1, a, o1);
 	n1 = page_compress(&p1, b, o1);
 	n2 = page_compress(&p2, b, o2);
@@ -164,8 +167,8 @@ static void flags_and_snappy(void **state)
 	assert_int_equal(compression_dh_flag(COMPRESS_SNAPPY), DUMP_DH_COMPRESSED_SNAPPY);
 	assert_int_equal(compression_dh_flag(COMPRESS_ZSTD), DUMP_DH_COMPRESSED_ZSTD);
 	assert_string_equal(compression_name(COMPRESS_ZSTD), "zstd");
-	assert_int_equal(page_compressor_init(&pc, COMPRESS_SNAPPY, PS), -1);
-	assert_int_equal(page_decompressor_init(&pd, PS), 0);
+	assert_int_equal(page_compressor_init(&pc, &test_log, COMPRESS_SNAPPY, PS), -1);
+	assert_int_equal(page_decompressor_init(&pd, &test_log, PS), 0);
 	assert_int_equal(page_decompress(&pd, DUMP_DH_COMPRESSED_SNAPPY, page, 10, page, &why), -1);
 	assert_non_null(why);
 	page_decompressor_free(&pd);
@@ -182,6 +185,7 @@ int main(void)
 		cmocka_unit_test(flags_and_snappy),
 	};
 
-	log_set_level(0);
+	log_init(&test_log, "test");
+	test_log.level = 0;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,9 @@
 #include "util/fileio.h"
 #include "util/log.h"
 
+/* Quiet: the tests check return codes, and the recorded text where it matters. */
+static struct log_ctx test_log;
+
 struct env {
 	struct fake_machine m;
 	char *dir;
@@ -49,7 +52,7 @@ static int rebuild(const char *flat, const char *out)
 	int fd = open(flat, O_RDONLY), ret;
 
 	assert_true(fd >= 0);
-	assert_int_equal(out_file_create(&of, out, true), 0);
+	assert_int_equal(out_file_create(&of, &test_log, out, true), 0);
 	ret = flat_rebuild(fd, flat, &of);
 	close(fd);
 	if (ret < 0)
@@ -120,7 +123,7 @@ static char *make_stream(struct env *e, const char *name, bool end)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 	assert_true(fd >= 0);
-	assert_int_equal(flat_writer_begin(&fw, fd, path), 0);
+	assert_int_equal(flat_writer_begin(&fw, &test_log, fd, path), 0);
 	put_block(fd, 100, 3, "bbb");
 	put_block(fd, 0, 8, "aaaaaaaa");
 	put_block(fd, 2, 2, "XY");		/* overlaps: the later block wins */
@@ -193,6 +196,7 @@ int main(void)
 		cmocka_unit_test(bad_streams_rejected),
 	};
 
-	log_set_level(0);
+	log_init(&test_log, "test");
+	test_log.level = 0;
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

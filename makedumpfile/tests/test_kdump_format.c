@@ -12,6 +12,7 @@
 
 #include "util/bitmap.h"
 #include "dump/classify.h"
+#include "dump/format.h"
 #include "dump/kdump/diskdump.h"
 #include "dump/kdump/kdump_format.h"
 #include "dump/kdump/kdump_writer.h"
@@ -19,6 +20,11 @@
 #include "tests/fake_dump.h"
 #include "util/fileio.h"
 #include "util/log.h"
+
+/* Quiet: the tests check return codes, and the recorded text where it matters. */
+static struct log_ctx test_log;
+static const struct dump_open_opts open_opts = { .log = &test_log };
+static const struct dump_open_opts nommap_opts = { .log = &test_log, .no_mmap = true };
 
 struct env {
 	struct fake_machine mapped;	/* zero-copy pointers */
@@ -160,7 +166,7 @@ static void write_read_check(struct env *e, enum compression c, unsigned int dl)
 		if (!ref) {
 			ref = data;
 			ref_len = len;
-			assert_int_equal(diskdump_open(&dd, path), 0);
+			assert_int_equal(diskdump_open(&dd, path, &open_opts), 0);
 			check_headers(&dd, m, c, dl);
 			check_pages(&dd, m, dl);
 			diskdump_close(&dd);
@@ -196,9 +202,7 @@ static void reader_without_mmap(void **state)
 
 	assert_int_equal(fake_write_kdump(&e->mapped, path, -1, COMPRESS_ZLIB, 1, 2, 512,
 					  &zero), 0);
-	setenv("MDF_NO_MMAP", "1", 1);
-	assert_int_equal(diskdump_open(&dd, path), 0);
-	unsetenv("MDF_NO_MMAP");
+	assert_int_equal(diskdump_open(&dd, path, &nommap_opts), 0);
 	assert_null(dd.map);
 	check_pages(&dd, &e->mapped, 1);
 	diskdump_close(&dd);
@@ -218,7 +222,7 @@ static void zero_copy_only_for_raw_pages(void **state)
 
 	assert_int_equal(fake_write_kdump(&e->mapped, path, -1, COMPRESS_LZO, 0, 0, 4096,
 					  &zero), 0);
-	assert_int_equal(diskdump_open(&dd, path), 0);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), 0);
 	diskdump_physmem(&dd, &pm);
 	assert_null(physmem_ptr(&pm, text_pfn * FAKE_PS, FAKE_PS));
 	p = physmem_ptr(&pm, random_pfn * FAKE_PS + 8, 16);
@@ -265,12 +269,17 @@ static void truncated_files_rejected(void **state)
 	int fails = 0;
 
 	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		/* Each cut from the whole file, so the signature is there when it fits. */
+		write_bytes_at(path, 0, data, len);
 		assert_int_equal(truncate(path, (off_t)cuts[i]), 0);
-		assert_int_equal(diskdump_open(&dd, path), -1);
+		log_clear_error(&test_log);
+		assert_true(diskdump_open(&dd, path, &open_opts) < 0);
+		if (log_error_status(&test_log) != PMD_ECORRUPT)
+			fail_msg("cut at %llu: %s", (unsigned long long)cuts[i], log_error_text(&test_log));
 	}
 	/* Cut inside the page data: open works, the lost pages fail cleanly. */
 	write_bytes_at(path, 0, data, len - 3000);
-	assert_int_equal(diskdump_open(&dd, path), 0);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), 0);
 	for (pfn = 0; pfn < FAKE_MAX_MAPNR; pfn++) {
 		if (!fake_dumpable(pfn))
 			continue;
@@ -302,29 +311,29 @@ static void corrupt_headers_rejected(void **state)
 	memcpy(&dh, good, sizeof(dh));
 
 	write_bytes_at(path, 0, "KDUMPX  ", 8);
-	assert_int_equal(diskdump_open(&dd, path), -1);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), -1);
 	write_bytes_at(path, 0, good, len);
 
 	write_bytes_at(path, offsetof(struct kdump_disk_header, block_size), &bad_bs, 4);
-	assert_int_equal(diskdump_open(&dd, path), -1);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), -PMD_ECORRUPT);
 	write_bytes_at(path, 0, good, len);
 
 	write_bytes_at(path, offsetof(struct kdump_disk_header, sub_hdr_size), &bad_sub, 4);
-	assert_int_equal(diskdump_open(&dd, path), -1);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), -PMD_ECORRUPT);
 	write_bytes_at(path, 0, good, len);
 
 	write_bytes_at(path, offsetof(struct kdump_disk_header, bitmap_blocks), &huge, 4);
-	assert_int_equal(diskdump_open(&dd, path), -1);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), -PMD_ECORRUPT);
 	write_bytes_at(path, 0, good, len);
 
 	/* A max_mapnr the bitmaps cannot hold. */
 	write_bytes_at(path, FAKE_PS + offsetof(struct kdump_sub_header, max_mapnr_64), &huge64, 8);
-	assert_int_equal(diskdump_open(&dd, path), -1);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), -PMD_ECORRUPT);
 	write_bytes_at(path, 0, good, len);
 
 	/* Notes pointing past the end. */
 	write_bytes_at(path, FAKE_PS + offsetof(struct kdump_sub_header, offset_note), &huge64, 8);
-	assert_int_equal(diskdump_open(&dd, path), -1);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), -PMD_ECORRUPT);
 	write_bytes_at(path, 0, good, len);
 
 	/*
@@ -336,14 +345,14 @@ static void corrupt_headers_rejected(void **state)
 	memcpy(&pd, good + desc_off, sizeof(pd));
 	pd.offset = huge64;
 	write_bytes_at(path, desc_off, &pd, sizeof(pd));
-	assert_int_equal(diskdump_open(&dd, path), 0);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), 0);
 	assert_int_equal(diskdump_read_page(&dd, 1, page), -1);
 	assert_int_equal(diskdump_read_page(&dd, 0, page), 0);
 	diskdump_close(&dd);
 	memcpy(&pd, good + desc_off, sizeof(pd));
 	pd.size = FAKE_PS + 1;
 	write_bytes_at(path, desc_off, &pd, sizeof(pd));
-	assert_int_equal(diskdump_open(&dd, path), 0);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), 0);
 	assert_int_equal(diskdump_read_page(&dd, 1, page), -1);
 	diskdump_close(&dd);
 	write_bytes_at(path, 0, good, len);
@@ -353,7 +362,7 @@ static void corrupt_headers_rejected(void **state)
 	assert_true(pd.flags & DUMP_DH_COMPRESSED_ZSTD);
 	memset(page, 0x5a, sizeof(page));
 	write_bytes_at(path, pd.offset, page, pd.size);
-	assert_int_equal(diskdump_open(&dd, path), 0);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), 0);
 	assert_int_equal(diskdump_read_page(&dd, 1, page), -1);
 	diskdump_close(&dd);
 
@@ -372,7 +381,7 @@ static void fail_after_headers(struct env *e, const char *path)
 	struct bitmap bm;
 	struct page_counts cnt = { 0 };
 
-	assert_int_equal(out_file_create(&of, path, true), 0);
+	assert_int_equal(out_file_create(&of, &test_log, path, true), 0);
 	output_sink_file(&sink, &of);
 	p.out = &sink;
 	p.pm = &e->mapped.pm;
@@ -407,7 +416,7 @@ static void incomplete_until_finished(void **state)
 	assert_int_equal(dh.status, DUMP_DH_COMPRESSED_ZLIB | DUMP_DH_COMPRESSED_INCOMPLETE);
 	free(data);
 	/* Too short for its bitmaps: the reader refuses it. */
-	assert_int_equal(diskdump_open(&dd, path), -1);
+	assert_int_equal(diskdump_open(&dd, path, &open_opts), -PMD_ECORRUPT);
 
 	assert_int_equal(fake_write_kdump(&e->mapped, path, -1, COMPRESS_ZLIB, 0, 0, 4096,
 					  &zero), 0);
@@ -443,6 +452,7 @@ int main(void)
 		cmocka_unit_test(snappy_rejected_at_begin),
 	};
 
-	log_set_level(0);
+	log_init(&test_log, "test");
+	test_log.level = 0;
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,7 +12,6 @@
 #include "util/bitmap.h"
 #include "util/pfn_ranges.h"
 #include "pmem/pmem.h"
-#include "util/iomem.h"
 
 static void assert_ranges(const struct pfn_ranges *s, const uint64_t *want, unsigned int n)
 {
@@ -185,33 +184,6 @@ static void bitmap_clear_and_copy(void **state)
 	bitmap_free(&b);
 }
 
-static void iomem_nested_and_top_level(void **state)
-{
-	char path[] = "/tmp/test_pmem_iomem.XXXXXX";
-	struct pfn_ranges pmem = { 0 }, crash = { 0 };
-	int fd = mkstemp(path);
-	FILE *f;
-
-	(void)state;
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs("00001000-0009fbff : System RAM\n"
-	      "00100000-3ffdbfff : System RAM\n"
-	      "  2f000000-3effffff : Crash kernel\n"
-	      "100000000-13fffffff : Persistent Memory\n"
-	      "  100000000-13fffffff : namespace0.0\n"
-	      "140000000-17fffffff : Persistent Memory (legacy)\n", f);
-	fclose(f);
-	assert_int_equal(iomem_find(path, "Persistent Memory", &pmem), 0);
-	assert_ranges(&pmem, (const uint64_t[]){ 0x100000, 0x180000 }, 1);
-	assert_int_equal(iomem_find(path, "Crash kernel", &crash), 0);
-	assert_ranges(&crash, (const uint64_t[]){ 0x2f000, 0x3f000 }, 1);
-	assert_int_equal(iomem_find("/nonexistent/iomem", "Crash kernel", &crash), -1);
-	unlink(path);
-	pfn_ranges_free(&pmem);
-	pfn_ranges_free(&crash);
-}
 
 int main(void)
 {
@@ -220,7 +192,6 @@ int main(void)
 		cmocka_unit_test(info_block_parse),
 		cmocka_unit_test(plan_choices),
 		cmocka_unit_test(bitmap_clear_and_copy),
-		cmocka_unit_test(iomem_nested_and_top_level),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,9 @@
 #include "kernel/x86_64.h"
 #include "util/log.h"
 
+/* Quiet: the tests check return codes, and the recorded text where it matters. */
+static struct log_ctx test_log;
+
 #define MEM_SIZE (8u << 20)
 #define P 0x1ULL
 #define RW 0x2ULL
@@ -56,9 +59,11 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	log_set_level(0);
+	log_init(&test_log, "test");
+	test_log.level = 0;
 	f->mem.bytes = calloc(1, MEM_SIZE);
 	f->pm.ops = &fake_ops;
+	f->pm.log = &test_log;
 	f->pm.priv = &f->mem;
 	f->ki.page_size = 4096;
 	f->ki.max_physmem_bits = 46;
@@ -159,7 +164,7 @@ static void reads_cross_pages(void **state)
 	assert_int_equal(buf[0], 0xab);
 	assert_int_equal(buf[15], 0xab);
 	/* The second half is unmapped. */
-	assert_int_equal(x86_64_read(&x, vmemmap + 0xff0, buf, 32), -1);
+	assert_int_equal(x86_64_read(&x, vmemmap + 0xff0, buf, 32), -PMD_ECORRUPT);
 }
 
 static void wrong_layout_is_detected(void **state)
@@ -173,7 +178,7 @@ static void wrong_layout_is_detected(void **state)
 	build_tables(f, 4);
 	/* mem_section in the direct map, but the tables do not map it. */
 	f->ki.sym_mem_section = po + 0x300000;
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), -1);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), -PMD_ECORRUPT);
 
 	/* Mapped, by a 2 MiB page of the direct map: now consistent. */
 	put_entry(&f->mem, 0x1000, idx(po, 39), 0x7000 | P | RW);
@@ -183,7 +188,7 @@ static void wrong_layout_is_detected(void **state)
 
 	/* Mapped elsewhere than the PT_LOADs' direct map says: inconsistent. */
 	put_entry(&f->mem, 0x8000, idx(po + 0x300000, 21), 0x400000 | P | RW | PSE);
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, &ram, 1), -1);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, &ram, 1), -PMD_ECORRUPT);
 
 	/* Without PT_LOADs the base comes from the tables: consistent again. */
 	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), 0);
@@ -191,7 +196,7 @@ static void wrong_layout_is_detected(void **state)
 
 	/* A page table root outside the kernel image is rejected. */
 	f->ki.sym_init_top_pgt = 0x1000;
-	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), -1);
+	assert_int_equal(x86_64_xlat_init(&x, &f->pm, &f->ki, NULL, 0), -PMD_ECORRUPT);
 }
 
 int main(void)

@@ -68,23 +68,6 @@ static int copy_phys(struct elf_writer *w, uint64_t off, uint64_t paddr, size_t 
 	return 0;
 }
 
-/* The ELF header /proc/vmcore has, with our program header count. */
-static void fill_ehdr(Elf64_Ehdr *eh, uint64_t phnum)
-{
-	memset(eh, 0, sizeof(*eh));
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS64;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_ident[EI_VERSION] = EV_CURRENT;
-	eh->e_type = ET_CORE;
-	eh->e_machine = EM_X86_64;
-	eh->e_version = EV_CURRENT;
-	eh->e_phoff = sizeof(*eh);
-	eh->e_ehsize = sizeof(*eh);
-	eh->e_phentsize = sizeof(Elf64_Phdr);
-	eh->e_phnum = phnum >= PN_XNUM ? PN_XNUM : (Elf64_Half)phnum;
-}
-
 int elf_writer_begin(struct elf_writer *w, const struct output_sink *out,
 		     const void *notes, size_t notes_size, unsigned int nr_segments)
 {
@@ -94,16 +77,12 @@ int elf_writer_begin(struct elf_writer *w, const struct output_sink *out,
 	Elf64_Ehdr eh;
 
 	w->out = out;
-	fill_ehdr(&eh, phnum);
+	elfcore_ehdr_init(&eh, phnum);
 	note.p_offset = sizeof(eh) + phnum * sizeof(Elf64_Phdr);
 	if (phnum >= PN_XNUM) {
-		/* Too many headers for e_phnum: the count goes in section 0. */
-		Elf64_Shdr sh = { .sh_type = SHT_NULL, .sh_size = 1,
-				  .sh_info = (Elf64_Word)phnum };
+		Elf64_Shdr sh;
 
-		eh.e_shoff = note.p_offset;
-		eh.e_shnum = 1;
-		eh.e_shentsize = sizeof(sh);
+		elfcore_xnum_shdr(&eh, &sh, phnum, note.p_offset);
 		if (sink_write(out, &sh, sizeof(sh), note.p_offset) < 0)
 			return -1;
 		note.p_offset += sizeof(sh);

@@ -13,6 +13,7 @@
 #include "dump/flat/flatten.h"
 #include "dump/sink.h"
 #include "util/fileio.h"
+#include "dump/format.h"
 #include "util/log.h"
 
 /* Block header: both fields big-endian, whatever the host. */
@@ -33,9 +34,8 @@ static int write_all(struct flat_writer *fw, struct iovec *iov, int iovcnt)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			pr_err("cannot write the flattened dump to %s: %s\n", fw->name,
+			return log_fail(fw->log, PMD_EIO, "cannot write the flattened dump to %s: %s", fw->name,
 			       n < 0 ? strerror(errno) : "short write");
-			return -1;
 		}
 		fw->bytes_written += (uint64_t)n;
 		while (iovcnt && (size_t)n >= iov->iov_len) {
@@ -51,19 +51,19 @@ static int write_all(struct flat_writer *fw, struct iovec *iov, int iovcnt)
 	return 0;
 }
 
-int flat_writer_begin(struct flat_writer *fw, int fd, const char *name)
+int flat_writer_begin(struct flat_writer *fw, struct log_ctx *log, int fd, const char *name)
 {
 	uint8_t *hdr = calloc(1, FLAT_HEADER_SIZE);
 	int64_t type = (int64_t)htobe64(FLAT_TYPE), version = (int64_t)htobe64(FLAT_VERSION);
 	struct iovec iov;
 	int ret;
 
+	fw->log = log;
 	fw->fd = fd;
 	fw->name = name;
 	fw->bytes_written = 0;
 	if (!hdr) {
-		pr_err("out of memory for the flattened header\n");
-		return -1;
+		return log_fail(fw->log, PMD_ENOMEM, "out of memory for the flattened header");
 	}
 	memcpy(hdr, FLAT_SIGNATURE, strlen(FLAT_SIGNATURE));
 	memcpy(hdr + FLAT_SIGNATURE_FIELD, &type, sizeof(type));
@@ -84,9 +84,8 @@ static int flat_write_at(void *priv, const void *buf, size_t len, uint64_t off)
 	if (!len)
 		return 0;	/* a zero-sized block would read as the end */
 	if (off > INT64_MAX || len > INT64_MAX - off) {
-		pr_err("offset %#llx does not fit the flattened format\n",
+		return log_fail(fw->log, PMD_ECORRUPT, "offset %#llx does not fit the flattened format",
 		       (unsigned long long)off);
-		return -1;
 	}
 	bh.offset = (int64_t)htobe64(off);
 	bh.size = (int64_t)htobe64(len);
@@ -106,6 +105,7 @@ void output_sink_flat(struct output_sink *s, struct flat_writer *fw)
 	s->ops = &flat_sink_ops;
 	s->priv = fw;
 	s->stream = true;
+	s->log = fw->log;
 }
 
 int flat_writer_end(struct flat_writer *fw)
@@ -123,6 +123,7 @@ int flat_writer_end(struct flat_writer *fw)
 
 /* -R: a read buffer on the input and a write-combining buffer on the output. */
 struct rebuild {
+	struct log_ctx *log;
 	int in_fd;
 	const char *in_name;
 	uint8_t *in;
@@ -145,8 +146,7 @@ static int refill(struct rebuild *r)
 		n = read(r->in_fd, r->in, REBUILD_READ_SIZE);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		pr_err("cannot read %s: %s\n", r->in_name, strerror(errno));
-		return -1;
+		return log_fail(r->log, PMD_EIO, "cannot read %s: %s", r->in_name, strerror(errno));
 	}
 	r->in_pos = 0;
 	r->in_len = (size_t)n;
@@ -164,9 +164,8 @@ static int read_exact(struct rebuild *r, void *dst, size_t len, const char *what
 
 		if (ret <= 0) {
 			if (!ret)
-				pr_err("%s ends in the middle of %s: the flattened data is truncated\n",
+				return log_fail(r->log, PMD_ECORRUPT, "%s ends in the middle of %s: the flattened data is truncated",
 				       r->in_name, what);
-			return -1;
 		}
 		chunk = r->in_len - r->in_pos;
 		if (chunk > len)
@@ -215,9 +214,8 @@ static int copy_block(struct rebuild *r, uint64_t off, uint64_t size)
 
 		if (ret <= 0) {
 			if (!ret)
-				pr_err("%s ends in the middle of a data block at offset %#llx: the flattened data is truncated\n",
+				return log_fail(r->log, PMD_ECORRUPT, "%s ends in the middle of a data block at offset %#llx: the flattened data is truncated",
 				       r->in_name, (unsigned long long)off);
-			return -1;
 		}
 		chunk = r->in_len - r->in_pos;
 		if (chunk > size)
@@ -239,15 +237,13 @@ static int check_flat_header(struct rebuild *r)
 	if (read_exact(r, hdr, sizeof(hdr), "the flattened header") < 0)
 		return -1;
 	if (memcmp(hdr, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE))) {
-		pr_err("%s is not in makedumpfile's flattened format (no \"%s\" signature)\n",
+		return log_fail(r->log, PMD_ENOTFMT, "%s is not in makedumpfile's flattened format (no \"%s\" signature)",
 		       r->in_name, FLAT_SIGNATURE);
-		return -1;
 	}
 	memcpy(&type, hdr + FLAT_SIGNATURE_FIELD, sizeof(type));
 	if (be64toh((uint64_t)type) != FLAT_TYPE) {
-		pr_err("%s has flattened type %lld, expected %d\n", r->in_name,
+		return log_fail(r->log, PMD_ECORRUPT, "%s has flattened type %lld, expected %d", r->in_name,
 		       (long long)be64toh((uint64_t)type), FLAT_TYPE);
-		return -1;
 	}
 	return 0;
 }
@@ -265,9 +261,8 @@ static int rebuild_blocks(struct rebuild *r)
 		if (off == FLAT_END_MARK && size == FLAT_END_MARK)
 			return 0;
 		if (off < 0 || size <= 0 || size > INT64_MAX - off) {
-			pr_err("%s has an invalid flattened block (offset %lld, size %lld)\n",
+			return log_fail(r->log, PMD_ECORRUPT, "%s has an invalid flattened block (offset %lld, size %lld)",
 			       r->in_name, (long long)off, (long long)size);
-			return -1;
 		}
 		if (copy_block(r, (uint64_t)off, (uint64_t)size) < 0)
 			return -1;
@@ -276,13 +271,13 @@ static int rebuild_blocks(struct rebuild *r)
 
 int flat_rebuild(int in_fd, const char *in_name, struct out_file *out)
 {
-	struct rebuild r = { .in_fd = in_fd, .in_name = in_name, .out = out };
+	struct rebuild r = { .log = out->log, .in_fd = in_fd, .in_name = in_name, .out = out };
 	int ret = -1;
 
 	r.in = malloc(REBUILD_READ_SIZE);
 	r.wbuf = malloc(REBUILD_WRITE_SIZE);
 	if (!r.in || !r.wbuf) {
-		pr_err("out of memory for the rebuild buffers\n");
+		log_fail(out->log, PMD_ENOMEM, "out of memory for the rebuild buffers");
 		goto out;
 	}
 	if (check_flat_header(&r) < 0 || rebuild_blocks(&r) < 0)
@@ -293,3 +288,31 @@ out:
 	free(r.wbuf);
 	return ret;
 }
+
+/*
+ * As an input, a flattened stream is recognised so that the user hears
+ * what to do with it: its blocks come in write order, not by offset, so
+ * it is rebuilt into a file (-R) before anything can read it.
+ */
+static int flat_probe(const uint8_t *head, size_t len)
+{
+	return len >= sizeof(FLAT_SIGNATURE) && !memcmp(head, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)) ?
+	       0 : -PMD_ENOTFMT;
+}
+
+static int flat_open(struct dump_source *src, const char *path, const struct dump_open_opts *o)
+{
+	return log_fail(o->log, PMD_EUNSUPPORTED,
+			"%s is a flattened dump (makedumpfile -F): rebuild it first with makedumpfile -R", path);
+}
+
+static void flat_close(struct dump_source *src)
+{
+}
+
+const struct dump_format_ops dump_format_flat = {
+	.name = "flattened",
+	.probe = flat_probe,
+	.open = flat_open,
+	.close = flat_close,
+};

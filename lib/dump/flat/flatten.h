@@ -26,14 +26,17 @@
 struct out_file;
 struct output_sink;
 
+struct log_ctx;
+
 struct flat_writer {
+	struct log_ctx *log;
 	int fd;
 	const char *name;	/* for messages, e.g. "standard output" */
 	uint64_t bytes_written;	/* including the format's own headers */
 };
 
 /* Write the flattened header to @fd. 0, or -1 with an error printed. */
-int flat_writer_begin(struct flat_writer *fw, int fd, const char *name);
+int flat_writer_begin(struct flat_writer *fw, struct log_ctx *log, int fd, const char *name);
 
 /* A sink whose writes become data blocks of @fw (its stream flag is set). */
 void output_sink_flat(struct output_sink *s, struct flat_writer *fw);

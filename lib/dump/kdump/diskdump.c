@@ -14,6 +14,7 @@
 
 #include "util/bitmap.h"
 #include "dump/kdump/diskdump.h"
+#include "dump/format.h"
 #include "kernel/physmem.h"
 #include "util/fileio.h"
 #include "util/log.h"
@@ -36,18 +37,16 @@ static int read_at(struct diskdump *dd, void *buf, size_t len, uint64_t off,
 		   const char *what)
 {
 	if (!in_file(dd, off, len)) {
-		pr_err("%s is truncated: %s (%zu bytes at offset %#llx) is past its end (%llu bytes)\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is truncated: %s (%zu bytes at offset %#llx) is past its end (%llu bytes)",
 		       dd->path, what, len, (unsigned long long)off,
 		       (unsigned long long)dd->size);
-		return -1;
 	}
 	if (dd->map) {
 		memcpy(buf, dd->map + off, len);
 		return 0;
 	}
 	if (pread_full(dd->fd, buf, len, off) < 0) {
-		pr_err("cannot read %s of %s: %s\n", what, dd->path, strerror(errno));
-		return -1;
+		return log_fail(dd->log, PMD_EIO, "cannot read %s of %s: %s", what, dd->path, strerror(errno));
 	}
 	return 0;
 }
@@ -58,18 +57,15 @@ static int open_file(struct diskdump *dd, const char *path)
 
 	dd->path = strdup(path);
 	if (!dd->path) {
-		pr_err("out of memory\n");
-		return -1;
+		return log_fail(dd->log, PMD_ENOMEM, "out of memory");
 	}
 	dd->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (dd->fd < 0) {
-		pr_err("cannot open %s: %s\n", path, strerror(errno));
-		return -1;
+		return log_fail(dd->log, PMD_EIO, "cannot open %s: %s", path, strerror(errno));
 	}
 	if (fstat(dd->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		pr_err("%s is not a regular file: a kdump-compressed dump is read by offset\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is not a regular file: a kdump-compressed dump is read by offset",
 		       path);
-		return -1;
 	}
 	dd->size = (uint64_t)st.st_size;
 	return 0;
@@ -79,7 +75,7 @@ static void map_file(struct diskdump *dd)
 {
 	void *m;
 
-	if (!dd->size || getenv("MDF_NO_MMAP"))
+	if (!dd->size || dd->no_mmap)
 		return;
 	m = mmap(NULL, dd->size, PROT_READ, MAP_SHARED, dd->fd, 0);
 	if (m != MAP_FAILED)
@@ -92,40 +88,34 @@ static int check_main_header(struct diskdump *dd)
 	uint32_t bs;
 
 	if (dd->size < sizeof(*dh)) {
-		pr_err("%s is too small (%llu bytes) to be a kdump-compressed dump\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is too small (%llu bytes) to be a kdump-compressed dump",
 		       dd->path, (unsigned long long)dd->size);
-		return -1;
 	}
 	if (read_at(dd, &dd->dh, sizeof(dd->dh), 0, "the main header") < 0)
 		return -1;
 	if (!diskdump_signature_matches(dh->signature, sizeof(dh->signature))) {
-		pr_err("%s is not a kdump-compressed dump (no \"%s\" signature)\n",
+		return log_fail(dd->log, PMD_ENOTFMT, "%s is not a kdump-compressed dump (no \"%s\" signature)",
 		       dd->path, KDUMP_SIGNATURE);
-		return -1;
 	}
 	bs = (uint32_t)dh->block_size;
 	if (dh->header_version < 1) {
-		pr_err("%s has an unsupported header version %d\n", dd->path,
+		return log_fail(dd->log, PMD_EUNSUPPORTED, "%s has an unsupported header version %d", dd->path,
 		       dh->header_version);
-		return -1;
 	}
 	if (dh->block_size < 512 || bs > (1u << 20) || (bs & (bs - 1))) {
-		pr_err("%s is corrupt: block size %d is not a page size\n", dd->path,
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt: block size %d is not a page size", dd->path,
 		       dh->block_size);
-		return -1;
 	}
 	if (dh->sub_hdr_size < 1 || !dh->bitmap_blocks) {
-		pr_err("%s is corrupt: %d sub-header blocks, %u bitmap blocks\n", dd->path,
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt: %d sub-header blocks, %u bitmap blocks", dd->path,
 		       dh->sub_hdr_size, dh->bitmap_blocks);
-		return -1;
 	}
 	dd->page_size = bs;
 	dd->desc_off = (1 + (uint64_t)dh->sub_hdr_size + dh->bitmap_blocks) * bs;
 	if (dd->desc_off > dd->size) {
-		pr_err("%s is truncated: its headers and bitmaps need %llu bytes, the file has %llu\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is truncated: its headers and bitmaps need %llu bytes, the file has %llu",
 		       dd->path, (unsigned long long)dd->desc_off,
 		       (unsigned long long)dd->size);
-		return -1;
 	}
 	return 0;
 }
@@ -161,7 +151,7 @@ static int check_sub_header(struct diskdump *dd)
 		return -1;
 	clear_newer_fields(kh, dd->dh.header_version);
 	if (kh->split) {
-		pr_err("%s is one part of a split dump (--split); reassemble it with makedumpfile --reassemble\n",
+		log_fail(dd->log, PMD_ECORRUPT, "%s is one part of a split dump (--split); reassemble it with makedumpfile --reassemble",
 		       dd->path);
 		return -1;
 	}
@@ -170,16 +160,14 @@ static int check_sub_header(struct diskdump *dd)
 	dd->nr_cpus = dd->dh.nr_cpus > 0 ? (unsigned int)dd->dh.nr_cpus : 0;
 	dd->max_mapnr = dd->dh.header_version >= 6 ? kh->max_mapnr_64 : dd->dh.max_mapnr;
 	if (!dd->max_mapnr) {
-		pr_err("%s is corrupt: it covers no page frames (max_mapnr 0)\n", dd->path);
-		return -1;
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt: it covers no page frames (max_mapnr 0)", dd->path);
 	}
 	dd->bitmap_bytes = kdump_div_round_up(dd->max_mapnr, 8);
 	need = dd->bitmap_bytes;
 	/* Like crash, the 2nd bitmap starts half way through the bitmap blocks. */
 	if (need > bitmap_half(dd)) {
-		pr_err("%s is corrupt: %u bitmap blocks cannot hold %llu page frames\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt: %u bitmap blocks cannot hold %llu page frames",
 		       dd->path, dd->dh.bitmap_blocks, (unsigned long long)dd->max_mapnr);
-		return -1;
 	}
 	return 0;
 }
@@ -191,15 +179,13 @@ static int read_notes(struct diskdump *dd)
 
 	if (kh->size_note) {
 		if (kh->size_note > MAX_NOTES_SIZE || !in_file(dd, kh->offset_note, kh->size_note)) {
-			pr_err("%s is corrupt or truncated: notes of %llu bytes at %#llx\n",
+			return log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt or truncated: notes of %llu bytes at %#llx",
 			       dd->path, (unsigned long long)kh->size_note,
 			       (unsigned long long)kh->offset_note);
-			return -1;
 		}
 		dd->notes = malloc(kh->size_note);
 		if (!dd->notes) {
-			pr_err("out of memory for the notes\n");
-			return -1;
+			return log_fail(dd->log, PMD_ENOMEM, "out of memory for the notes");
 		}
 		dd->notes_size = kh->size_note;
 		if (read_at(dd, dd->notes, dd->notes_size, kh->offset_note, "the notes") < 0)
@@ -208,9 +194,8 @@ static int read_notes(struct diskdump *dd)
 	if (!vm_size)
 		return 0;
 	if (vm_size > MAX_NOTES_SIZE || !in_file(dd, vm_off, vm_size)) {
-		pr_err("%s is corrupt or truncated: VMCOREINFO of %llu bytes at %#llx\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt or truncated: VMCOREINFO of %llu bytes at %#llx",
 		       dd->path, (unsigned long long)vm_size, (unsigned long long)vm_off);
-		return -1;
 	}
 	if (dd->notes && vm_off >= kh->offset_note &&
 	    vm_off + vm_size <= kh->offset_note + kh->size_note) {
@@ -218,8 +203,7 @@ static int read_notes(struct diskdump *dd)
 	} else {
 		dd->vmcoreinfo_copy = malloc(vm_size);
 		if (!dd->vmcoreinfo_copy) {
-			pr_err("out of memory for VMCOREINFO\n");
-			return -1;
+			return log_fail(dd->log, PMD_ENOMEM, "out of memory for VMCOREINFO");
 		}
 		if (read_at(dd, dd->vmcoreinfo_copy, vm_size, vm_off, "VMCOREINFO") < 0)
 			return -1;
@@ -250,8 +234,7 @@ static int build_rank(struct diskdump *dd)
 
 	dd->rank = malloc((blocks + 1) * sizeof(*dd->rank));
 	if (!dd->rank) {
-		pr_err("out of memory for the page index of %s\n", dd->path);
-		return -1;
+		return log_fail(dd->log, PMD_ENOMEM, "out of memory for the page index of %s", dd->path);
 	}
 	for (b = 0; b < blocks; b++) {
 		uint64_t off = b * block_bytes;
@@ -275,8 +258,7 @@ static int read_bitmaps(struct diskdump *dd)
 	dd->bitmap1 = malloc(dd->bitmap_bytes);
 	dd->bitmap2 = malloc(dd->bitmap_bytes);
 	if (!dd->bitmap1 || !dd->bitmap2) {
-		pr_err("out of memory for the bitmaps of %s\n", dd->path);
-		return -1;
+		return log_fail(dd->log, PMD_ENOMEM, "out of memory for the bitmaps of %s", dd->path);
 	}
 	if (read_at(dd, dd->bitmap1, dd->bitmap_bytes, off1, "the 1st bitmap") < 0 ||
 	    read_at(dd, dd->bitmap2, dd->bitmap_bytes, off2, "the 2nd bitmap") < 0)
@@ -289,10 +271,9 @@ static int read_bitmaps(struct diskdump *dd)
 	if (build_rank(dd) < 0)
 		return -1;
 	if (!in_file(dd, dd->desc_off, dd->nr_dumped * sizeof(struct kdump_page_desc))) {
-		pr_err("%s is truncated: its %llu page descriptors end past the file's %llu bytes\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is truncated: its %llu page descriptors end past the file's %llu bytes",
 		       dd->path, (unsigned long long)dd->nr_dumped,
 		       (unsigned long long)dd->size);
-		return -1;
 	}
 	return 0;
 }
@@ -301,7 +282,7 @@ static int alloc_cache(struct diskdump *dd)
 {
 	unsigned int i;
 
-	if (page_decompressor_init(&dd->dec, dd->page_size) < 0)
+	if (page_decompressor_init(&dd->dec, dd->log, dd->page_size) < 0)
 		return -1;
 	dd->scratch = malloc(dd->page_size);
 	if (!dd->scratch)
@@ -313,27 +294,31 @@ static int alloc_cache(struct diskdump *dd)
 	}
 	return 0;
 oom:
-	pr_err("out of memory for the page cache of %s\n", dd->path);
-	return -1;
+	return log_fail(dd->log, PMD_ENOMEM, "out of memory for the page cache of %s", dd->path);
 }
 
-int diskdump_open(struct diskdump *dd, const char *path)
+int diskdump_open(struct diskdump *dd, const char *path, const struct dump_open_opts *o)
 {
+	int ret;
+
 	memset(dd, 0, sizeof(*dd));
 	dd->fd = -1;
-	if (open_file(dd, path) < 0 || check_main_header(dd) < 0 ||
-	    check_sub_header(dd) < 0)
+	dd->log = o->log;
+	dd->no_mmap = o->no_mmap;
+	if ((ret = open_file(dd, path)) < 0 || (ret = check_main_header(dd)) < 0 ||
+	    (ret = check_sub_header(dd)) < 0)
 		goto err;
 	map_file(dd);
-	if (read_notes(dd) < 0 || read_bitmaps(dd) < 0 || alloc_cache(dd) < 0)
+	if ((ret = read_notes(dd)) < 0 || (ret = read_bitmaps(dd)) < 0 ||
+	    (ret = alloc_cache(dd)) < 0)
 		goto err;
 	if (dd->dh.status & DUMP_DH_COMPRESSED_INCOMPLETE)
-		pr_warn("%s was not written completely; pages past its end cannot be read\n",
+		log_warn(dd->log, "%s was not written completely; pages past its end cannot be read\n",
 			dd->path);
 	return 0;
 err:
 	diskdump_close(dd);
-	return -1;
+	return ret;
 }
 
 void diskdump_close(struct diskdump *dd)
@@ -407,15 +392,13 @@ static int check_desc(const struct diskdump *dd, uint64_t pfn,
 
 	if (!pd->size || pd->size > dd->page_size || (!comp && pd->size != dd->page_size) ||
 	    (comp & (comp - 1))) {
-		pr_err("%s is corrupt: pfn %#llx has a descriptor of size %u, flags %#x\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt: pfn %#llx has a descriptor of size %u, flags %#x",
 		       dd->path, (unsigned long long)pfn, pd->size, pd->flags);
-		return -1;
 	}
 	if (!in_file(dd, pd->offset, pd->size)) {
-		pr_err("%s is truncated: the data of pfn %#llx (%u bytes at %#llx) is past its end\n",
+		return log_fail(dd->log, PMD_ECORRUPT, "%s is truncated: the data of pfn %#llx (%u bytes at %#llx) is past its end",
 		       dd->path, (unsigned long long)pfn, pd->size,
 		       (unsigned long long)pd->offset);
-		return -1;
 	}
 	return 0;
 }
@@ -427,13 +410,12 @@ static int lookup_desc(struct diskdump *dd, uint64_t pfn, struct kdump_page_desc
 		if (quiet)
 			return -1;
 		if (pfn >= dd->max_mapnr)
-			pr_err("physical address %#llx is past the end of memory in %s (%#llx page frames)\n",
+			log_fail(dd->log, PMD_ECORRUPT, "physical address %#llx is past the end of memory in %s (%#llx page frames)",
 			       (unsigned long long)pfn * dd->page_size, dd->path,
 			       (unsigned long long)dd->max_mapnr);
 		else
-			pr_err("physical address %#llx is not in %s: its page was excluded from the dump\n",
+			return log_fail(dd->log, PMD_ECORRUPT, "physical address %#llx is not in %s: its page was excluded from the dump",
 			       (unsigned long long)pfn * dd->page_size, dd->path);
-		return -1;
 	}
 	if (dd->map)
 		memcpy(pd, dd->map + dd->desc_off + desc_index(dd, pfn) * sizeof(*pd),
@@ -485,7 +467,7 @@ static const uint8_t *page_bytes(struct diskdump *dd, uint64_t pfn)
 			return NULL;
 		if (page_decompress(&dd->dec, pd.flags & DUMP_DH_COMPRESSED_ANY, data,
 				    pd.size, slot->page, &why) < 0) {
-			pr_err("%s is corrupt: pfn %#llx: %s\n", dd->path,
+			log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt: pfn %#llx: %s", dd->path,
 			       (unsigned long long)pfn, why);
 			return NULL;
 		}
@@ -564,4 +546,5 @@ void diskdump_physmem(struct diskdump *dd, struct physmem *pm)
 {
 	pm->ops = &diskdump_physmem_ops;
 	pm->priv = dd;
+	pm->log = dd->log;
 }

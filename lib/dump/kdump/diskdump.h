@@ -10,6 +10,8 @@
 #include "dump/kdump/kdump_format.h"
 
 struct bitmap;
+struct dump_open_opts;
+struct log_ctx;
 struct physmem;
 
 #define DISKDUMP_CACHE_PAGES 8
@@ -24,9 +26,11 @@ struct diskdump_cached_page {
  * A kdump-compressed dump (makedumpfile's or ours) opened for reading.
  * Everything the headers say is checked against the file size when it is
  * opened; page data is checked when a page is read. The file is mapped
- * when possible (MDF_NO_MMAP=1 forces pread, as for ELF input).
+ * when possible (not with --non-mmap).
  */
 struct diskdump {
+	struct log_ctx *log;
+	bool no_mmap;
 	int fd;
 	char *path;
 	uint64_t size;
@@ -64,8 +68,8 @@ struct diskdump {
 /* Does a file starting with @head (at least 8 bytes) look like one? */
 bool diskdump_signature_matches(const void *head, size_t len);
 
-/* 0, or -1 with one error line printed (not a dump, truncated, corrupt). */
-int diskdump_open(struct diskdump *dd, const char *path);
+/* 0, or -PMD_E* recorded in @o->log (ENOTFMT: no kdump signature). */
+int diskdump_open(struct diskdump *dd, const char *path, const struct dump_open_opts *o);
 void diskdump_close(struct diskdump *dd);
 
 /* 1st bitmap: the pfn exists in the dumped machine's memory. */

@@ -39,39 +39,33 @@ static int check_params(const struct kdump_params *p)
 	uint64_t half;
 
 	if (!p->out || !p->pm) {
-		pr_err("internal error: kdump writer without output or input\n");
-		return -1;
+		return log_fail(p->pm->log, PMD_ECORRUPT, "internal error: kdump writer without output or input");
 	}
 	if (p->page_size < 512 || p->page_size > (1u << 20) ||
 	    (p->page_size & (p->page_size - 1))) {
-		pr_err("page size %u is not supported by the kdump-compressed format\n",
+		return log_fail(p->pm->log, PMD_EUNSUPPORTED, "page size %u is not supported by the kdump-compressed format",
 		       p->page_size);
-		return -1;
 	}
 	half = kdump_bitmap_half_bytes(p->max_mapnr, p->page_size);
 	if (!p->max_mapnr || 2 * (half / p->page_size) > UINT32_MAX) {
-		pr_err("%llu page frames do not fit the kdump-compressed format\n",
+		return log_fail(p->pm->log, PMD_ECORRUPT, "%llu page frames do not fit the kdump-compressed format",
 		       (unsigned long long)p->max_mapnr);
-		return -1;
 	}
 	if (p->notes_size > (size_t)INT_MAX / 2 ||
 	    (p->vmcoreinfo_size &&
 	     (p->vmcoreinfo_offset > p->notes_size ||
 	      p->vmcoreinfo_size > p->notes_size - p->vmcoreinfo_offset))) {
-		pr_err("internal error: VMCOREINFO is not inside the %zu bytes of notes\n",
+		return log_fail(p->pm->log, PMD_ECORRUPT, "internal error: VMCOREINFO is not inside the %zu bytes of notes",
 		       p->notes_size);
-		return -1;
 	}
 	if (p->nr_dumpable > p->max_mapnr) {
-		pr_err("internal error: %llu dumpable pages out of %llu\n",
+		return log_fail(p->pm->log, PMD_ECORRUPT, "internal error: %llu dumpable pages out of %llu",
 		       (unsigned long long)p->nr_dumpable,
 		       (unsigned long long)p->max_mapnr);
-		return -1;
 	}
 	if (p->threads > KDUMP_MAX_THREADS) {
-		pr_err("--num-threads %u: at most %d threads\n", p->threads,
+		return log_fail(p->pm->log, PMD_EINVAL, "--num-threads %u: at most %d threads", p->threads,
 		       KDUMP_MAX_THREADS);
-		return -1;
 	}
 	return 0;
 }
@@ -180,8 +174,7 @@ static int write_zero_page(struct kdump_writer *w)
 		return 0;
 	zero = calloc(1, w->p.page_size);
 	if (!zero) {
-		pr_err("out of memory for the zero page\n");
-		return -1;
+		return log_fail(w->p.pm->log, PMD_ENOMEM, "out of memory for the zero page");
 	}
 	w->zero_desc.offset = sink_stream_pos(&w->data);
 	w->zero_desc.size = w->p.page_size;
@@ -199,18 +192,17 @@ int kdump_writer_begin(struct kdump_writer *w, const struct kdump_params *p)
 		return -1;
 	w->p = *p;
 	build_headers(w);
-	if (page_pool_init(&w->pool, p->compression, p->page_size,
+	if (page_pool_init(&w->pool, p->pm->log, p->compression, p->page_size,
 			   (p->dump_level & DL_EXCLUDE_ZERO) != 0, p->threads) < 0)
 		return -1;
 	w->ready = true;
 	w->zero_page = calloc(1, p->page_size);
 	if (!w->zero_page) {
-		pr_err("out of memory\n");
-		return -1;
+		return log_fail(p->pm->log, PMD_ENOMEM, "out of memory");
 	}
 	if (alloc_buffers(w) < 0 || write_headers(w) < 0 || write_zero_page(w) < 0)
 		return -1;
-	pr_debug("kdump: %u-byte blocks, sub header %d blocks, bitmaps %u blocks, %llu descriptors at %#llx, data at %#llx\n",
+	log_debug(p->pm->log, "kdump: %u-byte blocks, sub header %d blocks, bitmaps %u blocks, %llu descriptors at %#llx, data at %#llx\n",
 		 p->page_size, w->dh.sub_hdr_size, w->dh.bitmap_blocks,
 		 (unsigned long long)p->nr_dumpable, (unsigned long long)w->desc_off,
 		 (unsigned long long)w->data_off);
@@ -241,9 +233,8 @@ static int emit_page(struct kdump_writer *w, const struct page_job *j)
 	const void *bytes = NULL;
 
 	if (w->descs_written >= w->p.nr_dumpable) {
-		pr_err("internal error: more dumpable pages than the %llu counted\n",
+		return log_fail(w->p.pm->log, PMD_ECORRUPT, "internal error: more dumpable pages than the %llu counted",
 		       (unsigned long long)w->p.nr_dumpable);
-		return -1;
 	}
 	w->descs_written++;
 	switch (j->kind) {
@@ -388,10 +379,9 @@ static int check_window(const struct kdump_writer *w, const struct bitmap *prese
 	if (present->start != dumpable->start || present->end != dumpable->end ||
 	    dumpable->start < w->next_pfn || dumpable->start % 8 ||
 	    dumpable->end <= dumpable->start || dumpable->end > w->p.max_mapnr) {
-		pr_err("internal error: kdump window [%#llx, %#llx) after pfn %#llx of %#llx\n",
+		return log_fail(w->p.pm->log, PMD_ECORRUPT, "internal error: kdump window [%#llx, %#llx) after pfn %#llx of %#llx",
 		       (unsigned long long)dumpable->start, (unsigned long long)dumpable->end,
 		       (unsigned long long)w->next_pfn, (unsigned long long)w->p.max_mapnr);
-		return -1;
 	}
 	return 0;
 }
@@ -433,8 +423,7 @@ static int pad_bitmaps(struct kdump_writer *w)
 		return 0;
 	zero = calloc(1, pad);
 	if (!zero) {
-		pr_err("out of memory for the bitmap padding\n");
-		return -1;
+		return log_fail(w->p.pm->log, PMD_ENOMEM, "out of memory for the bitmap padding");
 	}
 	ret = sink_write(w->p.out, zero, pad, w->bitmap1.off) < 0 ||
 	      sink_write(w->p.out, zero, pad, w->bitmap2.off) < 0 ? -1 : 0;
@@ -449,15 +438,13 @@ int kdump_writer_finish(struct kdump_writer *w, uint64_t *write_bytes)
 	if (skip_bitmaps_to(w, w->p.max_mapnr) < 0)
 		return -1;
 	if (w->next_pfn != w->p.max_mapnr) {
-		pr_err("internal error: kdump windows end at pfn %#llx, not %#llx\n",
+		return log_fail(w->p.pm->log, PMD_ECORRUPT, "internal error: kdump windows end at pfn %#llx, not %#llx",
 		       (unsigned long long)w->next_pfn, (unsigned long long)w->p.max_mapnr);
-		return -1;
 	}
 	if (w->descs_written != w->p.nr_dumpable) {
-		pr_err("internal error: %llu pages written, %llu counted as dumpable\n",
+		return log_fail(w->p.pm->log, PMD_ECORRUPT, "internal error: %llu pages written, %llu counted as dumpable",
 		       (unsigned long long)w->descs_written,
 		       (unsigned long long)w->p.nr_dumpable);
-		return -1;
 	}
 	if (sink_stream_flush(&w->bitmap1) < 0 || sink_stream_flush(&w->bitmap2) < 0 ||
 	    sink_stream_flush(&w->descs) < 0 || sink_stream_flush(&w->data) < 0 ||

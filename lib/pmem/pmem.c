@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "kabi/pmem_kdump.h"
 #include "pmem/pmem.h"
 #include "elfcore/elfcore.h"
 #include "kernel/physmem.h"
@@ -22,19 +23,8 @@
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ULL << PAGE_SHIFT)
-#define INFO_BLOCK_OFFSET 0x1000	/* SZ_4K into the namespace */
-#define INFO_BLOCK_RESERVE 2		/* pages: nd_info_block_reserve(), 8 KiB */
+#define INFO_BLOCK_RESERVE (PMD_PFN_SB_RESERVE >> PAGE_SHIFT)	/* in pages */
 #define MAX_LIST_ENTRIES 65536		/* a corrupt list must not loop forever */
-
-/* nd_pfn_sb field offsets. */
-#define SB_VERSION_MAJOR 52
-#define SB_DATAOFF 56
-#define SB_NPFNS 64
-#define SB_MODE 72
-#define SB_START_PAD 76
-#define SB_END_TRUNC 80
-#define SB_PAGE_SIZE 88
-#define SB_CHECKSUM 4088
 
 static uint64_t get_le(const uint8_t *p, unsigned int bytes)
 {
@@ -52,7 +42,7 @@ static uint64_t info_block_checksum(const uint8_t *b)
 	uint64_t hi = 0;
 
 	for (unsigned int i = 0; i < PAGE_SIZE; i += 4) {
-		uint32_t w = i >= SB_CHECKSUM ? 0 : (uint32_t)get_le(b + i, 4);
+		uint32_t w = i >= PMD_PFN_SB_CHECKSUM_OFF ? 0 : (uint32_t)get_le(b + i, 4);
 
 		lo += w;
 		hi += lo;
@@ -65,17 +55,18 @@ bool pmem_info_block_parse(const void *page, struct pmem_info_block *ib)
 	const uint8_t *b = page;
 	uint32_t page_size;
 
-	if (memcmp(b, "NVDIMM_PFN_INFO\0", 16) && memcmp(b, "NVDIMM_DAX_INFO\0", 16))
+	if (memcmp(b + PMD_PFN_SB_SIGNATURE_OFF, PMD_PFN_SB_SIG_PFN, PMD_PFN_SB_SIGNATURE_LEN) &&
+	    memcmp(b + PMD_PFN_SB_SIGNATURE_OFF, PMD_PFN_SB_SIG_DAX, PMD_PFN_SB_SIGNATURE_LEN))
 		return false;
-	if (info_block_checksum(b) != get_le(b + SB_CHECKSUM, 8) ||
-	    get_le(b + SB_VERSION_MAJOR, 2) != 1)
+	if (info_block_checksum(b) != get_le(b + PMD_PFN_SB_CHECKSUM_OFF, 8) ||
+	    get_le(b + PMD_PFN_SB_VERSION_MAJOR_OFF, 2) != PMD_PFN_SB_VERSION_MAJOR)
 		return false;
-	ib->dataoff = get_le(b + SB_DATAOFF, 8);
-	ib->npfns = get_le(b + SB_NPFNS, 8);
-	ib->mode = (uint32_t)get_le(b + SB_MODE, 4);
-	ib->start_pad = (uint32_t)get_le(b + SB_START_PAD, 4);
-	ib->end_trunc = (uint32_t)get_le(b + SB_END_TRUNC, 4);
-	page_size = (uint32_t)get_le(b + SB_PAGE_SIZE, 4);	/* 0 before v1.4 */
+	ib->dataoff = get_le(b + PMD_PFN_SB_DATAOFF_OFF, 8);
+	ib->npfns = get_le(b + PMD_PFN_SB_NPFNS_OFF, 8);
+	ib->mode = (uint32_t)get_le(b + PMD_PFN_SB_MODE_OFF, 4);
+	ib->start_pad = (uint32_t)get_le(b + PMD_PFN_SB_START_PAD_OFF, 4);
+	ib->end_trunc = (uint32_t)get_le(b + PMD_PFN_SB_END_TRUNC_OFF, 4);
+	page_size = (uint32_t)get_le(b + PMD_PFN_SB_PAGE_SIZE_OFF, 4);	/* 0 before v1.4 */
 	if (page_size && page_size != PAGE_SIZE)
 		return false;
 	if (ib->mode != PMEM_MODE_RAM && ib->mode != PMEM_MODE_PMEM)
@@ -91,7 +82,7 @@ static bool read_info_block(const struct physmem *pm, uint64_t ns,
 			    struct pmem_info_block *ib)
 {
 	uint8_t page[PAGE_SIZE];
-	uint64_t pa = ns + INFO_BLOCK_OFFSET;
+	uint64_t pa = ns + PMD_PFN_SB_NS_OFFSET;
 
 	if (!physmem_present(pm, pa >> PAGE_SHIFT) ||
 	    physmem_read_page(pm, pa >> PAGE_SHIFT, page) < 0)
@@ -148,10 +139,10 @@ struct list_keys {
 
 static bool list_keys_get(const struct vmcoreinfo *vi, struct list_keys *k)
 {
-	return vmcoreinfo_get_hex(vi, "SYMBOL(devm_memmap_vmcore_head)", &k->head) &&
-	       vmcoreinfo_get_long(vi, "OFFSET(devm_memmap_vmcore.entry)", &k->entry_off) &&
-	       vmcoreinfo_get_long(vi, "OFFSET(devm_memmap_vmcore.start)", &k->start_off) &&
-	       vmcoreinfo_get_long(vi, "OFFSET(devm_memmap_vmcore.end)", &k->end_off);
+	return vmcoreinfo_get_hex(vi, PMD_VMCI_DEVM_MEMMAP_HEAD, &k->head) &&
+	       vmcoreinfo_get_long(vi, PMD_VMCI_DEVM_MEMMAP_ENTRY, &k->entry_off) &&
+	       vmcoreinfo_get_long(vi, PMD_VMCI_DEVM_MEMMAP_START, &k->start_off) &&
+	       vmcoreinfo_get_long(vi, PMD_VMCI_DEVM_MEMMAP_END, &k->end_off);
 }
 
 static int read_virt64(const struct pmem_source *src, uint64_t vaddr, uint64_t *val)
@@ -194,7 +185,7 @@ static int regions_from_flags(struct pmem_layout *pl, const struct pmem_source *
 	for (unsigned int i = 0; i < src->nr_loads; i++) {
 		const struct elf_load *l = &src->loads[i];
 
-		if (!(l->flags & PF_DEV))
+		if (!(l->flags & PMD_PF_DEV))
 			continue;
 		if (pfn_ranges_add(&pl->regions, l->paddr >> PAGE_SHIFT,
 				   (l->paddr + l->memsz + PAGE_SIZE - 1) >> PAGE_SHIFT) < 0)

@@ -5,15 +5,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kabi/pmem_kdump.h"
 #include "util/pfn_ranges.h"
 
 struct elf_load;
 struct physmem;
 struct vmcoreinfo;
 struct x86_64_xlat;
-
-/* The p_flags bit kexec marks persistent memory PT_LOADs with. */
-#define PF_DEV 0x10
 
 /*
  * Where persistent memory is in the dumped machine, and which of it is
@@ -33,7 +31,7 @@ struct pmem_source {
 	const struct elf_load *loads;
 	unsigned int nr_loads;
 	/*
-	 * ELF input: pmem is the PT_LOADs flagged PF_DEV. A kdump file has
+	 * ELF input: pmem is the PT_LOADs flagged PMD_PF_DEV. A kdump file has
 	 * no flags: pmem is then found from the memmap list's entries and
 	 * the info blocks before them.
 	 */
@@ -75,8 +73,8 @@ struct pmem_info_block {
 	uint32_t end_trunc;
 };
 
-#define PMEM_MODE_RAM 1		/* struct pages in RAM ("map=mem") */
-#define PMEM_MODE_PMEM 2	/* struct pages on the device ("map=dev") */
+#define PMEM_MODE_RAM PMD_PFN_MODE_RAM		/* struct pages in RAM ("map=mem") */
+#define PMEM_MODE_PMEM PMD_PFN_MODE_PMEM	/* struct pages on the device ("map=dev") */
 
 /* Parse and check one 4 KiB info block page; false if it is none. */
 bool pmem_info_block_parse(const void *page, struct pmem_info_block *ib);

@@ -17,7 +17,7 @@
 #include "dump/kdump/kdump_format.h"
 #include "dump/kdump/kdump_writer.h"
 #include "dump/sink.h"
-#include "tests/fake_dump.h"
+#include "dump/tests/fake_dump.h"
 #include "util/fileio.h"
 #include "util/log.h"
 

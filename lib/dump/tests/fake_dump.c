@@ -12,7 +12,7 @@
 #include "dump/flat/flatten.h"
 #include "dump/kdump/kdump_writer.h"
 #include "dump/sink.h"
-#include "tests/fake_dump.h"
+#include "dump/tests/fake_dump.h"
 #include "util/fileio.h"
 #include "util/log.h"
 

@@ -13,7 +13,7 @@
 
 #include "dump/flat/flatten.h"
 #include "dump/sink.h"
-#include "tests/fake_dump.h"
+#include "dump/tests/fake_dump.h"
 #include "util/fileio.h"
 #include "util/log.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_OUTPUT_COMPRESS_H
-#define MDF_OUTPUT_COMPRESS_H
+#ifndef PMD_DUMP_COMPRESS_H
+#define PMD_DUMP_COMPRESS_H
 
 #include <stddef.h>
 #include <stdint.h>

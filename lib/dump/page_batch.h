@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_OUTPUT_PAGE_BATCH_H
-#define MDF_OUTPUT_PAGE_BATCH_H
+#ifndef PMD_DUMP_PAGE_BATCH_H
+#define PMD_DUMP_PAGE_BATCH_H
 
 #include <pthread.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_OUTPUT_SINK_H
-#define MDF_OUTPUT_SINK_H
+#ifndef PMD_DUMP_SINK_H
+#define PMD_DUMP_SINK_H
 
 #include <stdbool.h>
 #include <stddef.h>

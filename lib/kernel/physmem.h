@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_INPUT_PHYSMEM_H
-#define MDF_INPUT_PHYSMEM_H
+#ifndef PMD_KERNEL_PHYSMEM_H
+#define PMD_KERNEL_PHYSMEM_H
 
 #include <stdbool.h>
 #include <stddef.h>

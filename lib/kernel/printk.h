@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_KERNEL_PRINTK_H
-#define MDF_KERNEL_PRINTK_H
+#ifndef PMD_KERNEL_PRINTK_H
+#define PMD_KERNEL_PRINTK_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_KERNEL_X86_64_H
-#define MDF_KERNEL_X86_64_H
+#ifndef PMD_KERNEL_X86_64_H
+#define PMD_KERNEL_X86_64_H
 
 #include <stdbool.h>
 #include <stdint.h>

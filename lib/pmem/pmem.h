@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_FILTER_PMEM_H
-#define MDF_FILTER_PMEM_H
+#ifndef PMD_PMEM_PMEM_H
+#define PMD_PMEM_PMEM_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_FILTER_PFN_RANGES_H
-#define MDF_FILTER_PFN_RANGES_H
+#ifndef PMD_UTIL_PFN_RANGES_H
+#define PMD_UTIL_PFN_RANGES_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_UTIL_PROGRESS_H
-#define MDF_UTIL_PROGRESS_H
+#ifndef PMD_UTIL_PROGRESS_H
+#define PMD_UTIL_PROGRESS_H
 
 #include <stdbool.h>
 #include <stdint.h>

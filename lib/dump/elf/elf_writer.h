@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_OUTPUT_ELF_WRITER_H
-#define MDF_OUTPUT_ELF_WRITER_H
+#ifndef PMD_DUMP_ELF_ELF_WRITER_H
+#define PMD_DUMP_ELF_ELF_WRITER_H
 
 #include <elf.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_OUTPUT_FLATTEN_H
-#define MDF_OUTPUT_FLATTEN_H
+#ifndef PMD_DUMP_FLAT_FLATTEN_H
+#define PMD_DUMP_FLAT_FLATTEN_H
 
 #include <stdint.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_INPUT_DISKDUMP_H
-#define MDF_INPUT_DISKDUMP_H
+#ifndef PMD_DUMP_KDUMP_DISKDUMP_H
+#define PMD_DUMP_KDUMP_DISKDUMP_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_OUTPUT_KDUMP_FORMAT_H
-#define MDF_OUTPUT_KDUMP_FORMAT_H
+#ifndef PMD_DUMP_KDUMP_KDUMP_FORMAT_H
+#define PMD_DUMP_KDUMP_KDUMP_FORMAT_H
 
 /*
  * On-disk layout of makedumpfile's kdump-compressed format ("diskdump"),

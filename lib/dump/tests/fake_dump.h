@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef MDF_TESTS_FAKE_DUMP_H
-#define MDF_TESTS_FAKE_DUMP_H
+#ifndef PMD_DUMP_TESTS_FAKE_DUMP_H
+#define PMD_DUMP_TESTS_FAKE_DUMP_H
 
 /*
  * A small fake machine for the dump format tests: known page contents

@@ -144,19 +144,6 @@ static void elf_close(struct dump_source *src)
 	free(src->priv);
 }
 
-/* Whole pages only: a segment's partial last page is not dumped. */
-static void elf_mark_present(const struct dump_source *src, struct bitmap *bm,
-			     uint64_t max_mapnr)
-{
-	uint64_t start, end;
-	unsigned int i;
-
-	for (i = 0; i < src->nr_loads; i++) {
-		dump_source_load_pages(&src->loads[i], max_mapnr, false, &start, &end);
-		bitmap_set_range(bm, start, end);
-	}
-}
-
 static void elf_mark_held(const struct dump_source *src, struct bitmap *bm, uint64_t max_mapnr,
 			  bool partial)
 {
@@ -167,6 +154,13 @@ static void elf_mark_held(const struct dump_source *src, struct bitmap *bm, uint
 		dump_source_load_pages(&src->loads[i], max_mapnr, partial, &start, &end);
 		bitmap_set_range(bm, start, end);
 	}
+}
+
+/* Whole pages only: a segment's partial last page is not dumped. */
+static void elf_mark_present(const struct dump_source *src, struct bitmap *bm,
+			     uint64_t max_mapnr)
+{
+	elf_mark_held(src, bm, max_mapnr, false);
 }
 
 static int elf_present_ranges(const struct dump_source *src, uint64_t max_mapnr,

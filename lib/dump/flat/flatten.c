@@ -162,11 +162,12 @@ static int read_exact(struct rebuild *r, void *dst, size_t len, const char *what
 		int ret = refill(r);
 		size_t chunk;
 
-		if (ret <= 0) {
-			if (!ret)
-				return log_fail(r->log, PMD_ECORRUPT, "%s ends in the middle of %s: the flattened data is truncated",
-				       r->in_name, what);
-		}
+		if (ret < 0)
+			return ret;	/* refill() recorded the read error */
+		if (!ret)
+			return log_fail(r->log, PMD_ECORRUPT,
+					"%s ends in the middle of %s: the flattened data is truncated",
+					r->in_name, what);
 		chunk = r->in_len - r->in_pos;
 		if (chunk > len)
 			chunk = len;
@@ -212,11 +213,12 @@ static int copy_block(struct rebuild *r, uint64_t off, uint64_t size)
 		int ret = refill(r);
 		size_t chunk;
 
-		if (ret <= 0) {
-			if (!ret)
-				return log_fail(r->log, PMD_ECORRUPT, "%s ends in the middle of a data block at offset %#llx: the flattened data is truncated",
-				       r->in_name, (unsigned long long)off);
-		}
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			return log_fail(r->log, PMD_ECORRUPT,
+					"%s ends in the middle of a data block at offset %#llx: the flattened data is truncated",
+					r->in_name, (unsigned long long)off);
 		chunk = r->in_len - r->in_pos;
 		if (chunk > size)
 			chunk = (size_t)size;

@@ -410,11 +410,11 @@ static int lookup_desc(struct diskdump *dd, uint64_t pfn, struct kdump_page_desc
 		if (quiet)
 			return -1;
 		if (pfn >= dd->max_mapnr)
-			log_fail(dd->log, PMD_ECORRUPT, "physical address %#llx is past the end of memory in %s (%#llx page frames)",
-			       (unsigned long long)pfn * dd->page_size, dd->path,
-			       (unsigned long long)dd->max_mapnr);
-		else
-			return log_fail(dd->log, PMD_ECORRUPT, "physical address %#llx is not in %s: its page was excluded from the dump",
+			return log_fail(dd->log, PMD_ECORRUPT,
+					"physical address %#llx is past the end of memory in %s (%#llx page frames)",
+					(unsigned long long)pfn * dd->page_size, dd->path,
+					(unsigned long long)dd->max_mapnr);
+		return log_fail(dd->log, PMD_ECORRUPT, "physical address %#llx is not in %s: its page was excluded from the dump",
 			       (unsigned long long)pfn * dd->page_size, dd->path);
 	}
 	if (dd->map)

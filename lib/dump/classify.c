@@ -181,7 +181,9 @@ static uint64_t *categorise(const struct classifier *c, const struct page_view *
 
 	if ((dl & DL_EXCLUDE_FREE) && c->buddy && !slab &&
 	    (int32_t)v->mapcount == (int32_t)ki->page_buddy_mapcount) {
-		if (ki->max_order != VMCI_ABSENT && v->private >= (uint64_t)ki->max_order) {
+		/* An order past 63 cannot be shifted, whatever VMCOREINFO says. */
+		if (v->private >= 64 ||
+		    (ki->max_order != VMCI_ABSENT && v->private >= (uint64_t)ki->max_order)) {
 			log_warn(c->pm->log, "invalid free page order %llu at pfn %#llx, page kept\n",
 				(unsigned long long)v->private, (unsigned long long)pfn);
 			return NULL;

@@ -22,27 +22,37 @@ static const struct dump_format_ops *const formats[] = {
 	&dump_format_kcore,
 };
 
-/* The file's first bytes; 0 of them when it cannot be read here. */
-static size_t read_head(const char *path, uint8_t *head)
+/*
+ * The file's first bytes, or -status when it cannot be a dump (a
+ * directory, a FIFO, ...) or cannot be opened: every format would fail
+ * the same way, so the run stops here with that error.
+ */
+static int read_head(const char *path, uint8_t *head, size_t *len, struct log_ctx *log)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t size;
+	int fd = in_file_open(log, path, &size);
 	ssize_t n;
 
+	*len = 0;
 	if (fd < 0)
-		return 0;	/* the fallback reader words the error */
+		return fd;
 	n = pread(fd, head, PROBE_BYTES, 0);
 	close(fd);
-	return n > 0 ? (size_t)n : 0;
+	if (n > 0)
+		*len = (size_t)n;
+	return 0;
 }
 
 int dump_source_open(struct dump_source *src, const char *path, const struct dump_open_opts *o)
 {
 	uint8_t head[PROBE_BYTES];
-	size_t len = read_head(path, head);
+	size_t len;
 	unsigned int i;
 	int ret;
 
 	memset(src, 0, sizeof(*src));
+	if ((ret = read_head(path, head, &len, o->log)) < 0)
+		return ret;
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		if (formats[i]->probe(head, len) < 0)
 			continue;

@@ -19,24 +19,6 @@
 
 #define NOTE_ALIGN(x) (((x) + 3) & ~(size_t)3)
 
-static int get_file_size(struct elfcore *ec)
-{
-	struct stat st;
-	off_t end;
-
-	if (fstat(ec->fd, &st) < 0) {
-		return log_fail(ec->log, PMD_EIO, "cannot stat %s: %s", ec->path, strerror(errno));
-	}
-	if (S_ISREG(st.st_mode)) {
-		ec->size = (uint64_t)st.st_size;
-		return 0;
-	}
-	/* Block devices report their size through lseek. */
-	end = lseek(ec->fd, 0, SEEK_END);
-	ec->size = end > 0 ? (uint64_t)end : UINT64_MAX;
-	return 0;
-}
-
 static int check_ehdr(struct elfcore *ec)
 {
 	const Elf64_Ehdr *e = &ec->ehdr;
@@ -84,11 +66,19 @@ static int add_notes(struct elfcore *ec, const Elf64_Phdr *ph)
 {
 	uint8_t *grown;
 
+	/* Nothing to add; and realloc() to 0 bytes would free the notes. */
+	if (!ph->p_filesz)
+		return 0;
 	if (ph->p_filesz > (64u << 20) || ph->p_offset + ph->p_filesz > ec->size ||
 	    ph->p_offset + ph->p_filesz < ph->p_offset) {
 		return log_fail(ec->log, PMD_ECORRUPT, "%s: PT_NOTE (offset %#llx, size %#llx) lies outside the file",
 		       ec->path, (unsigned long long)ph->p_offset,
 		       (unsigned long long)ph->p_filesz);
+	}
+	/* PT_NOTEs may share file bytes: bound their sum, not each. */
+	if (ec->notes_size + ph->p_filesz > (64u << 20)) {
+		return log_fail(ec->log, PMD_ECORRUPT, "%s: the PT_NOTE segments add up to more than 64 MiB of notes",
+				ec->path);
 	}
 	grown = realloc(ec->notes, ec->notes_size + ph->p_filesz);
 	if (!grown) {
@@ -222,16 +212,19 @@ int elfcore_open(struct elfcore *ec, const char *path, const struct elfcore_open
 	int ret;
 
 	memset(ec, 0, sizeof(*ec));
+	ec->fd = -1;
 	ec->log = o->log;
 	ec->no_mmap = o->no_mmap;
 	ec->path = strdup(path);
-	ec->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (!ec->path || ec->fd < 0) {
-		ret = log_fail(ec->log, PMD_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (!ec->path) {
+		ret = log_fail(ec->log, PMD_ENOMEM, "out of memory");
 		goto err;
 	}
-	if ((ret = get_file_size(ec)) < 0)
+	/* A regular file or a block device; the size bounds every header. */
+	ret = in_file_open(ec->log, path, &ec->size);
+	if (ret < 0)
 		goto err;
+	ec->fd = ret;
 	if (ec->size < sizeof(ec->ehdr) ||
 	    pread_full(ec->fd, &ec->ehdr, sizeof(ec->ehdr), 0) < 0) {
 		ret = log_fail(ec->log, PMD_ECORRUPT, "%s is too short to be a vmcore (%llu bytes)", path,
@@ -455,6 +448,8 @@ bool elfcore_phys_is_hole(struct elfcore *ec, uint64_t paddr, size_t len)
 	if (off < ec->hole_end && off >= ec->hole_start)
 		return false;
 	data = lseek(ec->fd, (off_t)off, SEEK_DATA);
+	if (data < 0 && errno != ENXIO)
+		return false;	/* no SEEK_DATA (a block device): all of it is data */
 	if (data < 0)
 		data = (off_t)ec->size;	/* ENXIO: only a hole up to the end */
 	ec->hole_start = off;

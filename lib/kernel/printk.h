@@ -21,6 +21,12 @@ void text_buf_free(struct text_buf *tb);
  * ringbuffer of Linux 5.10 and later) to @out, one record a line in
  * makedumpfile's --dump-dmesg layout: "[seconds.micros] text", with
  * continuation lines indented under the text.
+ *
+ * Returns 0, or -PMD_E* with the error recorded in the log: VMCOREINFO
+ * without the ring (PMD_EUNSUPPORTED), or with entries that are missing,
+ * garbled or inconsistent with each other, a ring header out of range,
+ * memory that cannot be read, or no intact record (PMD_ECORRUPT).
+ * Damaged records among intact ones are left out with one warning.
  */
 int printk_read_log(struct x86_64_xlat *x, const struct vmcoreinfo *vi,
 		    struct text_buf *out);

@@ -80,6 +80,13 @@ int memmap_init(struct memmap *mm, const struct kernel_info *ki,
 	mm->size_page = (uint64_t)ki->size_page;
 	mm->nr_sections = (max_pfn + (1ULL << mm->pfn_section_shift) - 1) >>
 			  mm->pfn_section_shift;
+	/*
+	 * The kernel has NR_MEM_SECTIONS, 2^(MAX_PHYSMEM_BITS -
+	 * SECTION_SIZE_BITS): a PT_LOAD ending past that (a corrupt memsz)
+	 * must not size the table.
+	 */
+	if (mm->nr_sections > 1ULL << (ki->max_physmem_bits - ki->section_size_bits))
+		mm->nr_sections = 1ULL << (ki->max_physmem_bits - ki->section_size_bits);
 	if (ki->length_mem_section > 0) {
 		uint64_t limit = (uint64_t)ki->length_mem_section *
 				 (ki->page_size / ki->size_mem_section);

@@ -7,9 +7,38 @@
 #include "kernel/vmcoreinfo.h"
 #include "util/log.h"
 
+/* Bytes of a VMCOREINFO line or value shown in a message, at most. */
+#define SHOWN_BYTES 48
+
+/*
+ * @s for an error message: the note is the dumped kernel's memory, maybe
+ * garbage, so only printable ASCII is shown as is, anything else as \xNN
+ * (a backslash or quote escaped too), and a long text is cut with "...".
+ * Returns @buf.
+ */
+static const char *shown(char (*buf)[SHOWN_BYTES * 4 + 4], const char *s)
+{
+	char *o = *buf;
+	size_t i;
+
+	for (i = 0; s[i] && i < SHOWN_BYTES; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' || c == '"')
+			o += sprintf(o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			o += sprintf(o, "\\x%02x", c);
+		else
+			*o++ = (char)c;
+	}
+	strcpy(o, s[i] ? "..." : "");
+	return *buf;
+}
+
 int vmcoreinfo_parse(struct vmcoreinfo *vi, struct log_ctx *log, const char *data,
 		     size_t len)
 {
+	char show[SHOWN_BYTES * 4 + 4];
 	unsigned int cap = 0;
 	char *line, *next;
 
@@ -34,7 +63,8 @@ int vmcoreinfo_parse(struct vmcoreinfo *vi, struct log_ctx *log, const char *dat
 			continue;
 		eq = strchr(line, '=');
 		if (!eq || eq == line) {
-			log_fail(vi->log, PMD_ECORRUPT, "malformed VMCOREINFO line: \"%.60s\"\n", line);
+			log_fail(vi->log, PMD_ECORRUPT, "malformed VMCOREINFO line (no \"key=value\"): \"%s\"",
+				 shown(&show, line));
 			vmcoreinfo_free(vi);
 			return -1;
 		}
@@ -113,13 +143,15 @@ bool vmcoreinfo_get_long(const struct vmcoreinfo *vi, const char *key, long long
 /* A present key whose value does not parse is corrupt, not absent. */
 static int get_opt_long(const struct vmcoreinfo *vi, const char *key, long long *val)
 {
+	char show[SHOWN_BYTES * 4 + 4];
+
 	if (!vmcoreinfo_get(vi, key)) {
 		*val = VMCI_ABSENT;
 		return 0;
 	}
 	if (!vmcoreinfo_get_long(vi, key, val)) {
-		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO entry %s has a bad value \"%.40s\"\n", key,
-		       vmcoreinfo_get(vi, key));
+		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO entry %s has a bad value \"%s\"", key,
+				shown(&show, vmcoreinfo_get(vi, key)));
 	}
 	return 0;
 }
@@ -136,12 +168,14 @@ static int get_req_long(const struct vmcoreinfo *vi, const char *key, long long 
 
 static int get_req_hex(const struct vmcoreinfo *vi, const char *key, uint64_t *val)
 {
+	char show[SHOWN_BYTES * 4 + 4];
+
 	if (!vmcoreinfo_get(vi, key)) {
 		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO lacks %s, which page classification needs", key);
 	}
 	if (!vmcoreinfo_get_hex(vi, key, val)) {
-		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO entry %s has a bad value \"%.40s\"\n", key,
-		       vmcoreinfo_get(vi, key));
+		return log_fail(vi->log, PMD_ECORRUPT, "VMCOREINFO entry %s has a bad value \"%s\"", key,
+				shown(&show, vmcoreinfo_get(vi, key)));
 	}
 	return 0;
 }

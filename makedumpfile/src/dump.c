@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dump/dumplevel.h"
@@ -151,6 +152,9 @@ static int plan_pmem(struct dump_ctx *d)
 	pfn_ranges_free(&crashkernel);
 	if (!ret && o->pmem_userdata && d->pmem.user.nr)
 		log_warn(d->log, "--pmem-userdata: the dump holds the contents of files on persistent memory, which may be sensitive\n");
+	/* Range sets have no log: their only failure is memory. */
+	if (ret < 0 && !log_error_status(d->log))
+		ret = log_fail(d->log, PMD_ENOMEM, "out of memory for the ranges of pmem and RAM to keep");
 	return ret;
 }
 
@@ -195,6 +199,9 @@ static int plan_windows(struct dump_ctx *d)
 	}
 	ret = 0;
 out:
+	if (ret < 0 && !log_error_status(d->log))
+		log_fail(d->log, PMD_ENOMEM, "out of memory for the windows of %llu page frames",
+			 (unsigned long long)d->max_mapnr);
 	pfn_ranges_free(&all);
 	pfn_ranges_free(&scan);
 	pfn_ranges_free(&rounded);
@@ -223,8 +230,11 @@ int dump_open(struct dump_ctx *d, const struct options *o)
 	if (plan_windows(d) < 0)
 		goto err;
 	if (bitmap_alloc(&d->bm, d->window_pfns) < 0 ||
-	    bitmap_alloc(&d->present, d->window_pfns) < 0)
+	    bitmap_alloc(&d->present, d->window_pfns) < 0) {
+		log_fail(d->log, PMD_ENOMEM, "out of memory for two bitmaps of %llu page frames",
+			 (unsigned long long)d->window_pfns);
 		goto err;
+	}
 	return 0;
 err:
 	dump_close(d);
@@ -293,14 +303,27 @@ static int classify_window_nr(struct dump_ctx *d, uint64_t k, bool zero_scan,
  * kdump writer finds them as it copies, as makedumpfile does.
  */
 /*
- * makedumpfile 1.7.2 works in one pass when both bitmaps fit in 4 MiB and
- * no --cyclic-buffer is given. Some of its kdump-format figures (the
- * partial page, the bytes it writes) differ between its two modes.
+ * Whether makedumpfile 1.7.2 would run in its cyclic mode. Some of its
+ * kdump-format figures (the partial page, the bytes it writes) differ
+ * between its two modes. A kdump-compressed input (refiltering) is always
+ * done in one pass. Otherwise --cyclic-buffer keeps it cyclic, and without
+ * it the buffer is the smallest of 4 MiB, 60% of MemFree and
+ * max_mapnr * 2 / 8 bytes, rounded down, before it checks that the buffer
+ * holds both bitmaps (max_mapnr * 2 bits): it does not when max_mapnr is
+ * not a multiple of 4, or above 16 Mi pfns (64 GiB). Its max_mapnr here
+ * is the PT_LOADs' end, before a "mem=" kernel's mem_map lowers it. The
+ * MemFree limit only matters with less than max_mapnr / 2.4 bytes free
+ * (7 MB for 64 GiB) and is left out: the same input always gives the
+ * same file.
  */
 static bool reference_is_cyclic(const struct dump_ctx *d)
 {
-	return d->opt->cyclic_buffer_kib ||
-	       d->max_mapnr * 2 / 8 > MDF_ONE_CYCLE_BITMAP_BYTES;
+	uint64_t mapnr = d->in.max_pfn;
+
+	if (!dump_source_has(&d->in, DUMP_SRC_PT_LOADS))
+		return false;
+	return d->opt->cyclic_buffer_kib || mapnr % 4 ||
+	       mapnr * 2 / 8 > MDF_ONE_CYCLE_BITMAP_BYTES;
 }
 
 static bool held_counts_partial_page(const struct dump_ctx *d)
@@ -508,6 +531,27 @@ static int write_format(struct dump_ctx *d, const struct output_sink *sink)
 	return write_kdump(d, sink);
 }
 
+/*
+ * A dump written over its own input destroys what is still to be read:
+ * a device in place, or a file that -f would replace (its data lost).
+ */
+static int check_not_input(struct log_ctx *log, const char *in, const char *out)
+{
+	struct stat si, so;
+	bool same;
+
+	if (stat(in, &si) < 0 || stat(out, &so) < 0)
+		return 0;
+	if (S_ISBLK(si.st_mode) || S_ISCHR(si.st_mode))
+		same = (si.st_mode & S_IFMT) == (so.st_mode & S_IFMT) && si.st_rdev == so.st_rdev;
+	else
+		same = si.st_dev == so.st_dev && si.st_ino == so.st_ino;
+	if (same)
+		return log_fail(log, PMD_EINVAL, "%s is the input %s itself: the dump would overwrite what it reads",
+				out, in);
+	return 0;
+}
+
 int dump_write(struct dump_ctx *d)
 {
 	struct output_sink sink;
@@ -526,7 +570,8 @@ int dump_write(struct dump_ctx *d)
 			return -1;
 		return flat_writer_end(&fw);
 	}
-	if (out_file_create(&out, d->log, d->opt->dumpfile, d->opt->force) < 0)
+	if (check_not_input(d->log, d->opt->vmcore, d->opt->dumpfile) < 0 ||
+	    out_file_create(&out, d->log, d->opt->dumpfile, d->opt->force) < 0)
 		return -1;
 	output_sink_file(&sink, &out);
 	if (write_format(d, &sink) < 0) {
@@ -548,7 +593,8 @@ static int write_dmesg(const struct options *o)
 		return -1;
 	if (printk_read_log(&d.xlat, &d.vmci, &log) < 0)
 		goto out;
-	if (out_file_create(&out, o->log, o->dumpfile, o->force) < 0)
+	if (check_not_input(o->log, o->vmcore, o->dumpfile) < 0 ||
+	    out_file_create(&out, o->log, o->dumpfile, o->force) < 0)
 		goto out;
 	if (out_file_pwrite(&out, log.data, log.len, 0) < 0) {
 		out_file_abort(&out);

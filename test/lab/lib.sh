@@ -14,6 +14,18 @@ skip_all() {
 	exit 77
 }
 
+# A lab test that stops on an error (exit status other than 0 and 77)
+# before any FAIL line says so in a FAIL line, for scripts/test to count
+# (which counts one failure for such a test anyway) and for a reader.
+lab_exit_check() {
+	local rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ "$failures" -eq 0 ]; then
+		echo "FAIL: ${0##*/}: stopped with exit status $rc before reporting a failure"
+	fi
+	return "$rc"
+}
+trap lab_exit_check EXIT
+
 # lab_prereqs CMD...: root, the commands, the kernel source, and a built
 # lab kernel unless PMEMDUMP_LAB_BUILD_KERNEL=1 allows building it.
 lab_prereqs() {
@@ -83,6 +95,15 @@ check_pmem_counts() {
 	uz=$(meta_get "$stats" user_zero)
 	if [ -z "$F" ] || [ "$F" -eq 0 ]; then
 		fail "$what: no PF_DEV pmem pages in the vmcore ($stats)"
+		return
+	fi
+	# Every count compared below must be there: an empty one would compare
+	# equal to a missing report line, or count as 0 in $((...)).
+	for c in "flagged_pages=$F" "meta_pages=$M" "user_pages=$U" "meta_zero=$mz" "user_zero=$uz"; do
+		[[ ${c#*=} =~ ^[0-9]+$ ]] || wrong+=("$c")
+	done
+	if [ ${#wrong[@]} -ne 0 ]; then
+		fail "$what: missing or non-numeric pmem page counts in $stats: ${wrong[*]}"
 		return
 	fi
 	for c in "${PMEM_SAME[@]}"; do

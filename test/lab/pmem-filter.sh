@@ -112,7 +112,7 @@ D() { echo "$work/$1.dump"; }
 # with I_MAPPING the mapping must also be that inode's i_mapping.
 crash_page() {
 	local what=$1 vmlinux=$2 dump=$3 paddr=$4 want=$5 imap=${6:-} out line
-	local c_page c_map c_idx c_flags wrong=() note=
+	local c_page c_map c_idx c_flags c wrong=() note=
 	[ -n "$imap" ] && note=", mapping = i_mapping of the DAX file"
 	out=$work/crash.$(basename "$dump").out
 	if ! printf 'set scroll off\nsys\nkmem -p %#x\nq\n' "$paddr" |
@@ -125,6 +125,11 @@ crash_page() {
 	line=$(awk -v pa="$(printf %x "$paddr")" '$2 == pa' "$out" | head -n1)
 	read -r c_page _ c_map c_idx _ c_flags _ <<<"$line"
 	[ -n "$line" ] || wrong+=("no kmem -p line for physical $(printf %#x "$paddr")")
+	# hexnorm reads an empty value as 0: each side must have all four.
+	[ -n "${c_flags:-}" ] || wrong+=("kmem -p line without page, mapping, index and flags: '$line'")
+	for c in page flags mapping index; do
+		[ -n "$(meta_get "$want" $c)" ] || wrong+=("drgn gave no $c ($want)")
+	done
 	[ "$(hexnorm "${c_page:-}")" = "$(hexnorm "$(meta_get "$want" page)")" ] || wrong+=("page ${c_page:-?}, drgn $(meta_get "$want" page)")
 	[ "$(hexnorm "${c_flags:-}")" = "$(hexnorm "$(meta_get "$want" flags)")" ] || wrong+=("flags ${c_flags:-?}, drgn $(meta_get "$want" flags)")
 	[ "$(hexnorm "${c_map:-}")" = "$(hexnorm "$(meta_get "$want" mapping)")" ] || wrong+=("mapping ${c_map:-?}, drgn $(meta_get "$want" mapping)")
@@ -253,8 +258,12 @@ check_file_vmcore() {
 	crash_page "$S: our -E -d 31 dump" "$vmlinux" "$(D ours-E31)" "$pa" "$work/$S.page"
 	out=$work/crash.ours-l63.out
 	printf 'set scroll off\nkmem -p %#x\nq\n' "$pa" | timeout 600 crash -s "$vmlinux" "$(D ours-l63)" >"$out" 2>&1
+	# Positive evidence, not the absence of a match: crash must print the
+	# page's line, with the excluded struct page read as zeros.
 	if grep -q "^$(hexnorm "$(meta_get "$work/$S.page" page)") .* $(hexnorm "$(meta_get "$work/$S.page" flags)") " "$out"; then
 		fail "$S: -l -d 63 should leave the pmem metadata out, but crash still shows the struct page ($out)"
+	elif ! grep -qiE "^ *[0-9a-f]+ +${pa#0x} +0 +0 +0 +0" "$out"; then
+		fail "$S: -l -d 63: crash's kmem -p $pa printed no zeroed line for the page ($out)"
 	else
 		pass "$S: -l -d 63 leaves the struct page out: crash's kmem -p says $(grep -v '^$' "$out" | tail -n1 | tr -s ' ')"
 	fi
@@ -300,22 +309,27 @@ check_series_vmcore() {
 
 # ------------------------------------------------------- kdump-fsdax.vmcore
 check_load_vmcore() {
-	local S=kdump-fsdax v a b
+	local S=kdump-fsdax v a='' b='' c r o missing=()
 	if ! v=$("$LAB" vmcore $S); then
 		fail "$S: no saved vmcore and the cycle failed"
 		return
 	fi
 	run load-ref-l31 "$v" "$MDF172" -l -d 31 --message-level 31
 	run load-ours-l31 "$v" "$OURS" -l -d 31 --message-level 31
-	a=$(for c in "Excluded pages" "Pages filled with zero" "${PMEM_SAME[@]}" "Remaining pages"; do
-		echo "$c=$(report_value "$(R load-ref-l31)" "$c")"; done)
-	b=$(for c in "Excluded pages" "Pages filled with zero" "${PMEM_SAME[@]}" "Remaining pages"; do
-		echo "$c=$(report_value "$(R load-ours-l31)" "$c")"; done)
-	if [ "$a" = "$b" ] && ! grep -aq 'pmem .* pages *:' "$(R load-ours-l31)" &&
+	# Each line must be in both reports: two missing values compare equal.
+	for c in "Excluded pages" "Pages filled with zero" "${PMEM_SAME[@]}" "Remaining pages"; do
+		r=$(report_value "$(R load-ref-l31)" "$c")
+		o=$(report_value "$(R load-ours-l31)" "$c")
+		[ -n "$r" ] && [ -n "$o" ] || missing+=("$c: 1.7.2 ${r:-missing}, ours ${o:-missing}")
+		a+="$c=$r"$'\n'
+		b+="$c=$o"$'\n'
+	done
+	if [ ${#missing[@]} -eq 0 ] && [ "$a" = "$b" ] && ! grep -aq 'pmem .* pages *:' "$(R load-ours-l31)" &&
 		cmp -s "$(D load-ref-l31)" "$(D load-ours-l31)"; then
 		pass "$S (kexec_load, no pmem PT_LOAD): -l -d 31: counts and file equal makedumpfile 1.7.2's, no pmem lines"
 	else
 		fail "$S (kexec_load): -l -d 31 differs from makedumpfile 1.7.2:"
+		[ ${#missing[@]} -eq 0 ] || printf '  report line missing: %s\n' "${missing[@]}"
 		diff <(echo "$a") <(echo "$b") | sed 's/^/  /'
 		grep -a 'pmem .* pages *:' "$(R load-ours-l31)" | sed 's/^/  /'
 		cmp "$(D load-ref-l31)" "$(D load-ours-l31)" 2>&1 | sed 's/^/  /'
@@ -328,7 +342,7 @@ check_load_vmcore() {
 # 1.7.2's (its other rows move between the two runs of a live system).
 check_mem_usage() {
 	local S="kdump-fsdax-file: --mem-usage /proc/kcore" res ours ref st=$work/kdump-fsdax-file.stats
-	local meta user total rtotal
+	local meta user total rtotal vmeta vuser
 	[ -n "$FILE_META" ] && res=$(meta_get "$FILE_META" results) && [ -d "$res" ] || {
 		fail "$S: no results of the kdump-fsdax-file cycle"
 		return
@@ -343,12 +357,15 @@ check_mem_usage() {
 	user=$(awk '$1 == "PMEM_USER" { print $2 }' "$ours")
 	total=$(sed -n 's/^Total pages on system:[[:space:]]*\([0-9]*\).*/\1/p' "$ours")
 	rtotal=$(sed -n 's/^Total pages on system:[[:space:]]*\([0-9]*\).*/\1/p' "$ref")
+	vmeta=$(meta_get "$st" meta_pages)
+	vuser=$(meta_get "$st" user_pages)
 	sed 's/^/  ours: /' "$ours"
-	if [ "$meta" = "$(meta_get "$st" meta_pages)" ] && [ "$user" = "$(meta_get "$st" user_pages)" ] &&
+	# Empty values (a row or a stats line missing) must not compare equal.
+	if [ -n "$meta" ] && [ "$meta" = "$vmeta" ] && [ -n "$user" ] && [ "$user" = "$vuser" ] &&
 		[ -n "$total" ] && [ "$total" = "$rtotal" ]; then
 		pass "$S: PMEM_META $meta and PMEM_USER $user as in the vmcore, $total RAM pages as makedumpfile 1.7.2"
 	else
-		fail "$S: PMEM_META ${meta:-none} PMEM_USER ${user:-none} total ${total:-none}; vmcore: meta $(meta_get "$st" meta_pages) user $(meta_get "$st" user_pages); makedumpfile 1.7.2 total ${rtotal:-none}"
+		fail "$S: PMEM_META ${meta:-none} PMEM_USER ${user:-none} total ${total:-none}; vmcore ($st): meta ${vmeta:-none} user ${vuser:-none}; makedumpfile 1.7.2 total ${rtotal:-none}"
 		sed 's/^/  1.7.2: /' "$ref"
 	fi
 }

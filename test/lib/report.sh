@@ -36,27 +36,79 @@ report_lines() {
 		-e '^(Memory Hole     |Total pages     ):'
 }
 
-# A vmcore-gen manifest value: key MANIFEST KEY.
+# No check may pass on missing data: the helpers below that read a number
+# fail (status 1, a message on stderr, nothing on stdout) when it is not
+# there, instead of giving 0 or an empty string. Read them as
+# "n=$(value LOG KEY) || fail ...", never inside $(( )), where a failure
+# is lost.
+
+# A vmcore-gen manifest value: key MANIFEST KEY (empty when absent: some
+# keys exist only for some machines, such as the pmem ones).
 key() { sed -n "s/^$2=//p" "$1"; }
+# A manifest number that must be there, in decimal: num_key MANIFEST KEY.
+num_key() {
+	local v
+	v=$(key "$1" "$2" | head -n1)
+	case $v in
+	0x[0-9a-fA-F]*) [ -n "${v##0x*[!0-9a-fA-F]*}" ] && { echo $((v)); return 0; } ;;
+	[0-9]*) [ -n "${v##*[!0-9]*}" ] && { echo "$v"; return 0; } ;;
+	esac
+	echo "report.sh: $1 has no number for $2 (${v:-missing})" >&2
+	return 1
+}
 # A report value in decimal: value LOG KEY (a report_counts key).
-value() { printf '%d' "$(report_counts "$1" | sed -n "s/^$2=//p")"; }
-# The "in ELF format" lines: 1, pages left out of the file; 2, pages in it.
-elf_line() { sed -n 's/^ *in ELF format *: *\(0x[0-9a-f]*\)/\1/p' "$1" | sed -n "$2p"; }
+value() {
+	local v
+	v=$(report_counts "$1" | sed -n "s/^$2=//p" | head -n1)
+	case $v in
+	0x[0-9a-f]*) printf '%d\n' "$v" ;;
+	*)
+		echo "report.sh: no '$2' count in $1" >&2
+		return 1
+		;;
+	esac
+}
+# The "in ELF format" lines in decimal: 1, pages left out of the file;
+# 2, pages in it.
+elf_line() {
+	local v
+	v=$(sed -n 's/^ *in ELF format *: *\(0x[0-9a-f]*\)/\1/p' "$1" | sed -n "$2p")
+	case $v in
+	0x[0-9a-f]*) printf '%d\n' "$v" ;;
+	*)
+		echo "report.sh: no 'in ELF format' line $2 in $1" >&2
+		return 1
+		;;
+	esac
+}
+# counts_complete FILE: FILE holds all 12 page counts of a report
+# (report_counts keys), the pmem lines aside.
+counts_complete() {
+	[ "$(report_counts "$1" | grep -cE '^(original|excluded|zero|cache|cache_private|user|free|hwpoison|offline|remaining|memhole|total)=')" -eq 12 ]
+}
 
 # check_elf_dump VMCORE-CHECK VMCORE DUMP LOG: every page of the ELF DUMP
 # equals VMCORE's or is zeros, it holds as many pages as its report LOG
 # says, and only pages excluded for a reason other than being zero are
 # zeroed. Sets ELF_HELD and ELF_ZEROED; on failure ELF_ERROR, returns 1.
 check_elf_dump() {
-	local out=$3 log=$4 excluded shown
+	local out=$3 log=$4 excluded zero shown
 	if ! "$1" -z "$2" "$out" >"$out.check" 2>&1; then
 		ELF_ERROR=$(tail -1 "$out.check")
 		return 1
 	fi
-	ELF_HELD=$(sed -n 's/.* holds \([0-9]*\) pages.*/\1/p' "$out.check")
-	ELF_ZEROED=$(sed -n 's/^vmcore-check: zeroed=//p' "$out.check")
-	excluded=$(( $(value "$log" excluded) - $(value "$log" zero) ))
-	shown=$(( $(elf_line "$log" 2) ))
+	ELF_HELD=$(sed -n 's/.* holds \([0-9][0-9]*\) pages.*/\1/p' "$out.check")
+	ELF_ZEROED=$(sed -n 's/^vmcore-check: zeroed=\([0-9][0-9]*\)$/\1/p' "$out.check")
+	if [ -z "$ELF_HELD" ] || [ -z "$ELF_ZEROED" ]; then
+		ELF_ERROR="vmcore-check did not print the pages held and zeroed: $(tail -1 "$out.check")"
+		return 1
+	fi
+	if ! excluded=$(value "$log" excluded) || ! zero=$(value "$log" zero) ||
+		! shown=$(elf_line "$log" 2); then
+		ELF_ERROR="the report $log lacks the Excluded, zero or 'in ELF format' lines"
+		return 1
+	fi
+	excluded=$((excluded - zero))
 	if [ "$ELF_HELD" -ne "$shown" ]; then
 		ELF_ERROR="file holds $ELF_HELD pages, report says $shown"
 		return 1

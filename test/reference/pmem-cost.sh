@@ -19,8 +19,16 @@ command -v readelf >/dev/null || { echo "readelf not installed"; exit 77; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/mdf-pmem-cost.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# A line's value in decimal: line_value FILE LABEL-REGEX
-line_value() { printf '%d' "$(report_lines "$1" | sed -n "s/^ *$2 *: *\(0x[0-9a-f]*\).*/\1/p")"; }
+# A line's value in decimal: line_value FILE LABEL-REGEX; fails (nothing
+# printed) when the line is missing: never a 0.
+line_value() {
+	local v
+	v=$(report_lines "$1" | sed -n "s/^ *$2 *: *\(0x[0-9a-f]*\).*/\1/p" | head -n1)
+	case $v in
+	0x[0-9a-f]*) printf '%d\n' "$v" ;;
+	*) echo "pmem-cost: no '$2' line in $1" >&2; return 1 ;;
+	esac
+}
 
 # pmem_segment VMCORE PADDR: "OFFSET FILESZ" of the PT_LOAD at PADDR.
 pmem_segment() {
@@ -111,15 +119,19 @@ declare -A allowed=([$big]=0 [$big_info]=$((2 << 20)))
 # unallocated part of the region), meta_lo, meta_hi (of the first
 # namespace's metadata, which a dump at -d 31 must read) and tail_pages.
 file_ranges() {
-	local manifest=${1%.vmcore}.manifest pmem_start seg_off seg_size
-	pmem_start=$(key "$manifest" pmem_start)
+	local manifest=${1%.vmcore}.manifest pmem_start seg_off seg_size ns_end m0 m1
+	if ! pmem_start=$(num_key "$manifest" pmem_start) || ! ns_end=$(num_key "$manifest" pmem_ns_end) ||
+		! m0=$(num_key "$manifest" ns.0.meta_start) || ! m1=$(num_key "$manifest" ns.0.meta_end) ||
+		! tail_pages=$(num_key "$manifest" pmem_unallocated_pages); then
+		echo "$manifest lacks a pmem key"
+		exit 1
+	fi
 	read -r seg_off seg_size < <(pmem_segment "$1" "$(printf '0x%016x' "$pmem_start")") ||
 		{ echo "no PT_LOAD at $pmem_start in $1"; exit 1; }
-	tail_lo=$(( seg_off + $(key "$manifest" pmem_ns_end) - pmem_start ))
+	tail_lo=$(( seg_off + ns_end - pmem_start ))
 	tail_hi=$(( seg_off + seg_size ))
-	meta_lo=$(( seg_off + $(key "$manifest" ns.0.meta_start) - pmem_start ))
-	meta_hi=$(( seg_off + $(key "$manifest" ns.0.meta_end) - pmem_start ))
-	tail_pages=$(key "$manifest" pmem_unallocated_pages)
+	meta_lo=$(( seg_off + m0 - pmem_start ))
+	meta_hi=$(( seg_off + m1 - pmem_start ))
 	if [ $(( (tail_hi - tail_lo) / 4096 )) -ne "$tail_pages" ]; then
 		echo "$1: unallocated part at file bytes $tail_lo-$tail_hi, manifest says $tail_pages pages"
 		exit 1
@@ -149,7 +161,12 @@ for opts in "-l -d 31" "-E -d 31" "-l -d 31 --non-mmap" "-E -d 31 --non-mmap"; d
 			continue
 		fi
 		ran=$((ran + 1))
-		bash "$EXPECT" "${v%.vmcore}.manifest" 31 >"$work/expected"
+		# (a model that printed nothing must not equal a report without lines)
+		if ! bash "$EXPECT" "${v%.vmcore}.manifest" 31 >"$work/expected" ||
+			! counts_complete "$work/expected"; then
+			fail "$name: expected-pmemdump.sh failed or gave no complete report"
+			continue
+		fi
 		if ! diff "$work/expected" <(report_lines "$work/$tag.log") >"$work/diff"; then
 			fail "$name: report differs from the model (< expected, > ours)"
 			sed 's/^/    /' "$work/diff"
@@ -196,7 +213,12 @@ for opts in "-l -d 31" "-E -d 31" "-l -d 31 --non-mmap" "-E -d 31 --non-mmap"; d
 		fi
 		ok=1
 		for label in 'Original pages' 'Excluded pages' 'pmem userdata pages' 'Total pages'; do
-			d=$(( $(line_value "$b" "$label") - $(line_value "$s" "$label") ))
+			if ! vb=$(line_value "$b" "$label") || ! vs=$(line_value "$s" "$label"); then
+				fail "$name: no $label line in a report"
+				ok=0
+				continue
+			fi
+			d=$((vb - vs))
 			if [ "$d" -ne "$tail_pages" ]; then
 				fail "$name: $label differ by $d, not by the $tail_pages unallocated pages"
 				ok=0

@@ -47,9 +47,11 @@ check_one() {
 		fail "$desc: $(tail -1 "$work/err")"
 		return
 	fi
+	# (a model that printed nothing must not equal a report without lines)
 	# shellcheck disable=SC2086
-	if ! sh "$EXPECT" "$manifest" "$dl" $userdata >"$work/expected"; then
-		fail "$desc: expected-pmemdump.sh failed"
+	if ! sh "$EXPECT" "$manifest" "$dl" $userdata >"$work/expected" ||
+		! counts_complete "$work/expected"; then
+		fail "$desc: expected-pmemdump.sh failed or gave no complete report"
 		return
 	fi
 	if ! diff "$work/expected" <(report_lines "$work/log") >"$work/diff"; then
@@ -129,7 +131,12 @@ EOF
 # data, filtered again by default, loses it; metadata stays either way.
 check_kdump_input() {
 	local v=$work/flagged-list.vmcore m=$work/flagged-list.manifest
-	local user=$(( $(key "$m" pmem_pages) - $(key "$m" pmem_meta_pages) )) n
+	local user pages meta n u31 m31
+	if ! pages=$(num_key "$m" pmem_pages) || ! meta=$(num_key "$m" pmem_meta_pages); then
+		fail "kdump input: the manifest $m lacks pmem_pages or pmem_meta_pages"
+		return
+	fi
+	user=$((pages - meta))
 	for step in "-l -d 0 --pmem-userdata|$v|$work/k.ud" "-E -d 0|$work/k.ud|$work/e.ud" \
 		"-l -d 31|$v|$work/k.31" "-E -d 31|$work/k.31|$work/e.31"; do
 		IFS='|' read -r opts in out <<<"$step"
@@ -145,13 +152,15 @@ check_kdump_input() {
 			return
 		fi
 	done
-	n=$(value "$work/e.ud.log" pmem_user)
-	if [ "$n" -ne "$user" ]; then
+	# A missing pmem line is a failure, never a count of 0.
+	if ! n=$(value "$work/e.ud.log" pmem_user) || ! u31=$(value "$work/e.31.log" pmem_user) ||
+		! m31=$(value "$work/e.31.log" pmem_meta); then
+		fail "kdump input: a report lacks the pmem lines ($work/e.ud.log, $work/e.31.log)"
+	elif [ "$n" -ne "$user" ]; then
 		fail "kdump input: refiltering a --pmem-userdata dump left out $n pmem user pages, not $user"
 	elif LC_ALL=C grep -q -a -F "$MARKER" "$work/e.ud" "$work/e.31"; then
 		fail "kdump input: file data marker in a dump filtered again"
-	elif [ "$(value "$work/e.31.log" pmem_user)" -ne 0 ] ||
-		[ "$(value "$work/e.31.log" pmem_meta)" -ne 0 ]; then
+	elif [ "$u31" -ne 0 ] || [ "$m31" -ne 0 ]; then
 		fail "kdump input: a default dump filtered again: pmem lines not 0"
 	else
 		pass "kdump input: a --pmem-userdata dump filtered again drops its $user pmem user pages; every page of both ELF results equals the vmcore, no file data"

@@ -49,10 +49,67 @@ static void sb_printf(struct strbuf *sb, const char *fmt, ...)
 }
 
 /*
+ * log_buf_vmcoreinfo_setup() of 6.1, which crash_save_vmcoreinfo_init()
+ * calls after LENGTH(zone.free_area): the ring's symbols, then the size
+ * and member offsets of every structure a reader needs.
+ */
+static void printk_vmcoreinfo(struct gen_ctx *ctx, struct strbuf *sb)
+{
+	static const struct { const char *key; int val; } layout[] = {
+		{ "SIZE(printk_ringbuffer)", SIZEOF_PRINTK_RINGBUFFER },
+		{ "OFFSET(printk_ringbuffer.desc_ring)", PRB_OFF_DESC_RING },
+		{ "OFFSET(printk_ringbuffer.text_data_ring)", PRB_OFF_TEXT_DATA_RING },
+		{ "OFFSET(printk_ringbuffer.fail)", PRB_OFF_FAIL },
+		{ "SIZE(prb_desc_ring)", SIZEOF_PRB_DESC_RING },
+		{ "OFFSET(prb_desc_ring.count_bits)", DESC_RING_OFF_COUNT_BITS },
+		{ "OFFSET(prb_desc_ring.descs)", DESC_RING_OFF_DESCS },
+		{ "OFFSET(prb_desc_ring.infos)", DESC_RING_OFF_INFOS },
+		{ "OFFSET(prb_desc_ring.head_id)", DESC_RING_OFF_HEAD_ID },
+		{ "OFFSET(prb_desc_ring.tail_id)", DESC_RING_OFF_TAIL_ID },
+		{ "SIZE(prb_desc)", SIZEOF_PRB_DESC },
+		{ "OFFSET(prb_desc.state_var)", PRB_DESC_OFF_STATE_VAR },
+		{ "OFFSET(prb_desc.text_blk_lpos)", PRB_DESC_OFF_TEXT_BLK_LPOS },
+		{ "SIZE(prb_data_blk_lpos)", SIZEOF_PRB_DATA_BLK_LPOS },
+		{ "OFFSET(prb_data_blk_lpos.begin)", LPOS_OFF_BEGIN },
+		{ "OFFSET(prb_data_blk_lpos.next)", LPOS_OFF_NEXT },
+		{ "SIZE(printk_info)", SIZEOF_PRINTK_INFO },
+		{ "OFFSET(printk_info.seq)", INFO_OFF_SEQ },
+		{ "OFFSET(printk_info.ts_nsec)", INFO_OFF_TS_NSEC },
+		{ "OFFSET(printk_info.text_len)", INFO_OFF_TEXT_LEN },
+		{ "OFFSET(printk_info.caller_id)", INFO_OFF_CALLER_ID },
+		{ "OFFSET(printk_info.dev_info)", INFO_OFF_DEV_INFO },
+		{ "SIZE(dev_printk_info)", SIZEOF_DEV_PRINTK_INFO },
+		{ "OFFSET(dev_printk_info.subsystem)", DEV_INFO_OFF_SUBSYSTEM },
+		{ "LENGTH(printk_info_subsystem)", DEV_INFO_SUBSYSTEM_LEN },
+		{ "OFFSET(dev_printk_info.device)", DEV_INFO_OFF_DEVICE },
+		{ "LENGTH(printk_info_device)", DEV_INFO_DEVICE_LEN },
+		{ "SIZE(prb_data_ring)", SIZEOF_PRB_DATA_RING },
+		{ "OFFSET(prb_data_ring.size_bits)", DATA_RING_OFF_SIZE_BITS },
+		{ "OFFSET(prb_data_ring.data)", DATA_RING_OFF_DATA },
+		{ "OFFSET(prb_data_ring.head_lpos)", DATA_RING_OFF_HEAD_LPOS },
+		{ "OFFSET(prb_data_ring.tail_lpos)", DATA_RING_OFF_TAIL_LPOS },
+		{ "SIZE(atomic_long_t)", SIZEOF_ATOMIC_LONG },
+		{ "OFFSET(atomic_long_t.counter)", ATOMIC_LONG_OFF_COUNTER },
+		{ "SIZE(latched_seq)", SIZEOF_LATCHED_SEQ },
+		{ "OFFSET(latched_seq.val)", LATCHED_SEQ_OFF_VAL },
+	};
+
+	sb_printf(sb, "SYMBOL(prb)=%llx\n",
+		  (unsigned long long)printk_symbol(ctx, "prb"));
+	sb_printf(sb, "SYMBOL(printk_rb_static)=%llx\n",
+		  (unsigned long long)printk_symbol(ctx, "printk_rb_static"));
+	sb_printf(sb, "SYMBOL(clear_seq)=%llx\n",
+		  (unsigned long long)printk_symbol(ctx, "clear_seq"));
+	for (size_t i = 0; i < ARRAY_SIZE(layout); i++)
+		sb_printf(sb, "%s=%d\n", layout[i].key, layout[i].val);
+}
+
+/*
  * The keys and their order follow crash_save_vmcoreinfo_init() and
  * arch_crash_save_vmcoreinfo() in 6.1 for a NUMA, SPARSEMEM_VMEMMAP x86_64
- * kernel.  Not emitted: the printk ring buffer and kallsyms symbols, which
- * would have to point at valid data structures (the generator builds none).
+ * kernel.  Not emitted: kallsyms symbols, which would have to point at
+ * valid data structures (the generator builds none), and the printk ring
+ * unless --printk built one.
  */
 void build_vmcoreinfo(struct gen_ctx *ctx)
 {
@@ -115,6 +172,8 @@ void build_vmcoreinfo(struct gen_ctx *ctx)
 	sb_printf(&sb, "OFFSET(vmap_area.va_start)=0\n");
 	sb_printf(&sb, "OFFSET(vmap_area.list)=40\n");
 	sb_printf(&sb, "LENGTH(zone.free_area)=%d\n", MAX_ORDER);
+	if (ctx->opt.printk)
+		printk_vmcoreinfo(ctx, &sb);
 	sb_printf(&sb, "LENGTH(free_area.free_list)=%d\n", MIGRATE_TYPES);
 	sb_printf(&sb, "NUMBER(NR_FREE_PAGES)=0\n");
 	sb_printf(&sb, "NUMBER(PG_lru)=%d\n", PG_lru);

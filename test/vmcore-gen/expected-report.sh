@@ -28,12 +28,17 @@
 #     are neither counted nor classified.  Here that is the unallocated
 #     tail of a pmem region (--pmem-ns-mib), which has no present section.
 #
-# Mode "single" (default) is makedumpfile's usual one-cycle run ("There is
+# Mode "single" (default) is makedumpfile's one-cycle run ("There is
 # enough free memory to be done in one cycle" in its debug output).  Mode
-# "elf-cyclic" is an -E run in several cycles (little free memory, or
-# --cyclic-buffer): it then counts per PT_LOAD, so the zero pages of the
-# kernel image, which lie in two PT_LOADs, count twice.  (-l in cycles
-# counts like "single".)
+# "elf-cyclic" is an -E run in its cyclic mode, which 1.7.2 takes when
+# --cyclic-buffer is given, when max_mapnr (the end of the highest PT_LOAD
+# in pages) is not a multiple of 4 or is above 16 Mi (64 GiB), or when 60%
+# of MemFree is less than max_mapnr / 4 bytes (README.md, "Compatibility
+# with makedumpfile 1.7.2"): it then counts per PT_LOAD, so the zero pages
+# of the kernel image, which lie in two PT_LOADs, count twice.  (-l in
+# cycles counts like "single" here: vmcore-gen's PT_LOADs end on page
+# boundaries, so there is no partial last page for the cyclic mode to
+# leave out.)
 set -eu
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then

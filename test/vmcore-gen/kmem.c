@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The synthetic kernel's memory: page tables, mem_section, struct pages,
- * node and zone data, and the content of every page frame.
+ * node and zone data, and the content of every page frame.  The kernel
+ * log's printk ring (--printk) is in printk.c.
  *
  * Pages the kernel writes are "materialized" in a hash keyed by pfn.  All
  * other page contents are computed from the extents when the vmcore is
@@ -887,6 +888,7 @@ static void build_early_memory(struct gen_ctx *ctx)
 	build_mem_section(ctx);
 	build_kernel_variables(ctx);
 	allocate_kernel_objects(ctx);
+	printk_build(ctx);
 }
 
 void build_kernel_memory(struct gen_ctx *ctx)

@@ -53,13 +53,20 @@ report_lines() {
 # makedumpfile 1.7.2 counts among those excluded the pages of an
 # unallocated pmem tail, which lie above its max_mapnr and so are not in
 # Original (its Remaining in ELF format then goes negative): add them back.
+# Prints nothing when either line is missing or not a number (printf '%d'
+# would read an empty one as 0).
 # elf_held LOG UNALLOCATED-PAGES
 elf_held() {
 	tr '\r' '\n' < "$1" | awk '
 		/^Original pages  :/ { orig = $NF }
 		/^  Excluded pages   :/ { want = 1; next }
 		want && /in ELF format/ { print orig, $NF; exit }' |
-	{ read -r orig excl && echo $(( $(printf '%d' "$orig") - $(printf '%d' "$excl") + $2 )); }
+	{
+		read -r orig excl && [ -n "$orig" ] && [ -n "$excl" ] &&
+			orig=$(printf '%d' "$orig" 2>/dev/null) &&
+			excl=$(printf '%d' "$excl" 2>/dev/null) &&
+			echo $((orig - excl + $2))
+	}
 }
 
 result() {
@@ -108,12 +115,21 @@ run_case() {
 			result FAIL "$desc: vmcore-check found differences"
 			return
 		}
-		held=$(echo "$held" | sed -n 's/.* holds \([0-9]*\) pages.*/\1/p')
+		held=$(echo "$held" | sed -n 's/.* holds \([0-9][0-9]*\) pages.*/\1/p')
 		unallocated=0
 		if grep -q '^pmem_loaded=1$' "$work/$name.manifest"; then
-			unallocated=$(sed -n 's/^pmem_unallocated_pages=//p' "$work/$name.manifest")
+			unallocated=$(sed -n 's/^pmem_unallocated_pages=\([0-9][0-9]*\)$/\1/p' "$work/$name.manifest")
 		fi
-		remaining=$(elf_held "$log" "${unallocated:-0}")
+		if [ -z "$unallocated" ]; then
+			result FAIL "$desc: no pmem_unallocated_pages in the manifest"
+			return
+		fi
+		remaining=$(elf_held "$log" "$unallocated")
+		# An empty count (a line missing) must not equal another empty one.
+		if [ -z "$held" ] || [ -z "$remaining" ]; then
+			result FAIL "$desc: page count missing: vmcore-check ${held:-none}, report ${remaining:-none} (Original pages or its ELF Excluded line)"
+			return
+		fi
 		if [ "$held" != "$remaining" ]; then
 			result FAIL "$desc: dump holds $held pages, report says $remaining"
 			return

@@ -193,6 +193,7 @@ static void write_manifest(const struct gen_ctx *ctx, const char *path)
 	fprintf(f, "ptload_pages=%" PRIu64 "\n", ptload_pages);
 	fprintf(f, "total=%" PRIu64 "\n", ctx->max_pfn);
 	pmem_write_manifest(ctx, f);
+	printk_write_manifest(ctx, f);
 	if (fclose(f))
 		die("%s: %s", path, strerror(errno));
 }
@@ -228,6 +229,16 @@ static void usage(FILE *f)
 "      --pmem-list     the devm_memmap_vmcore list and its VMCOREINFO\n"
 "      --pmem-sparse-meta  write only the struct pages of pmem pfns that\n"
 "                      hold files; the rest of the device memmap is a hole\n"
+"      --printk MODE   a kernel log in Linux 6.1's lockless printk ring and\n"
+"                      its VMCOREINFO; the manifest gets the expected\n"
+"                      --dump-dmesg text.  MODE: plain (the default 128 KiB\n"
+"                      ring), wrapped (a 4 KiB ring overwritten many times),\n"
+"                      cont (continuation lines), dict (device records,\n"
+"                      caller ids, escaped bytes, a log_buf_len ring)\n"
+"      --printk-damage LIST  break the ring after writing it (comma list):\n"
+"                      records: state, id, seq, lpos, len (each one record,\n"
+"                      left out of the expected log); the ring: head, bits,\n"
+"                      count, descs, every (the log cannot be read)\n"
 "  -h, --help          show this help\n");
 }
 
@@ -258,6 +269,8 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		{ "pmem-list", no_argument, NULL, 1004 },
 		{ "pmem-sparse-meta", no_argument, NULL, 1005 },
 		{ "pmem-ns-mib", required_argument, NULL, 1006 },
+		{ "printk", required_argument, NULL, 1007 },
+		{ "printk-damage", required_argument, NULL, 1008 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -305,6 +318,14 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 			if (!o->pmem_ns_mib)
 				die("--pmem-ns-mib must not be 0");
 			break;
+		case 1007:
+			o->printk = printk_parse_mode(optarg);
+			if (o->printk < 0)
+				die("--printk must be plain, wrapped, cont or dict");
+			break;
+		case 1008:
+			o->printk_damage = printk_parse_damage(optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -347,6 +368,8 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		    "namespace, at most --pmem-mib");
 	if (o->pmem_flag && o->no_pmem_load)
 		die("--pmem-flag and --no-pmem-load exclude each other");
+	if (o->printk_damage && !o->printk)
+		die("--printk-damage needs --printk");
 }
 
 /* OUT.vmcore -> OUT.manifest; any other name gets ".manifest" appended. */
@@ -373,6 +396,7 @@ static void gen_ctx_free(struct gen_ctx *ctx)
 	free(ctx->present_sections);
 	free(ctx->vmcoreinfo);
 	free(ctx->notes);
+	printk_free(ctx);
 }
 
 int main(int argc, char **argv)

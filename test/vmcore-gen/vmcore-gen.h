@@ -249,6 +249,8 @@ struct gen_options {
 	bool no_pmem_load;	/* pmem not in the PT_LOADs (stock kdump) */
 	bool pmem_list;		/* devm_memmap_vmcore list + VMCOREINFO */
 	bool pmem_sparse_meta;	/* write only the struct pages of file pfns */
+	int printk;		/* enum printk_mode: the kernel log ring */
+	unsigned int printk_damage;	/* PRK_DAMAGE_* bits */
 	const char *out;
 };
 
@@ -260,6 +262,68 @@ struct gen_options {
 #define PMEM_MAX_RUNS		5
 #define PAGE_MAPPING_DAX_COW	0x1UL
 #define SIZEOF_DEVM_MEMMAP_VMCORE 32
+
+/* ---- the kernel log: Linux 6.1's lockless printk ring (printk.c) -- */
+enum printk_mode { PRINTK_NONE, PRINTK_PLAIN, PRINTK_WRAPPED, PRINTK_CONT,
+		   PRINTK_DICT };
+
+/* --printk-damage: what is broken after the log is written */
+#define PRK_DAMAGE_STATE	(1U << 0)	/* a state_var of garbage */
+#define PRK_DAMAGE_ID		(1U << 1)	/* a descriptor claims another id */
+#define PRK_DAMAGE_SEQ		(1U << 2)	/* a printk_info.seq out of sequence */
+#define PRK_DAMAGE_LPOS		(1U << 3)	/* a text block outside the live data */
+#define PRK_DAMAGE_LEN		(1U << 4)	/* a text_len past its block's end */
+#define PRK_DAMAGE_RECORDS	0x1fU		/* the per-record kinds */
+#define PRK_DAMAGE_HEAD		(1U << 5)	/* head_id one behind tail_id */
+#define PRK_DAMAGE_BITS		(1U << 6)	/* text data ring size_bits 0 */
+#define PRK_DAMAGE_COUNT	(1U << 7)	/* desc ring count_bits 31 */
+#define PRK_DAMAGE_DESCS	(1U << 8)	/* descs pointer unmapped */
+#define PRK_DAMAGE_EVERY	(1U << 9)	/* every state_var garbage */
+
+/*
+ * Layouts on x86_64, as 6.1's log_buf_vmcoreinfo_setup() exports them:
+ * struct printk_ringbuffer { prb_desc_ring desc_ring; prb_data_ring
+ * text_data_ring; atomic_long_t fail; } and its members.
+ */
+#define SIZEOF_PRINTK_RINGBUFFER	88
+#define PRB_OFF_DESC_RING		0
+#define PRB_OFF_TEXT_DATA_RING		48
+#define PRB_OFF_FAIL			80
+#define SIZEOF_PRB_DESC_RING		48
+#define DESC_RING_OFF_COUNT_BITS	0	/* unsigned int */
+#define DESC_RING_OFF_DESCS		8
+#define DESC_RING_OFF_INFOS		16
+#define DESC_RING_OFF_HEAD_ID		24	/* atomic_long_t */
+#define DESC_RING_OFF_TAIL_ID		32
+#define DESC_RING_OFF_LAST_FINALIZED	40	/* not exported */
+#define SIZEOF_PRB_DESC			24
+#define PRB_DESC_OFF_STATE_VAR		0
+#define PRB_DESC_OFF_TEXT_BLK_LPOS	8
+#define SIZEOF_PRB_DATA_BLK_LPOS	16
+#define LPOS_OFF_BEGIN			0
+#define LPOS_OFF_NEXT			8
+#define SIZEOF_PRINTK_INFO		88
+#define INFO_OFF_SEQ			0
+#define INFO_OFF_TS_NSEC		8
+#define INFO_OFF_TEXT_LEN		16	/* u16 */
+#define INFO_OFF_FACILITY		18	/* u8 */
+#define INFO_OFF_FLAGS_LEVEL		19	/* u8 flags:5, level:3 */
+#define INFO_OFF_CALLER_ID		20	/* u32 */
+#define INFO_OFF_DEV_INFO		24
+#define SIZEOF_DEV_PRINTK_INFO		64
+#define DEV_INFO_OFF_SUBSYSTEM		0
+#define DEV_INFO_SUBSYSTEM_LEN		16
+#define DEV_INFO_OFF_DEVICE		16
+#define DEV_INFO_DEVICE_LEN		48
+#define SIZEOF_PRB_DATA_RING		32
+#define DATA_RING_OFF_SIZE_BITS		0	/* unsigned int */
+#define DATA_RING_OFF_DATA		8
+#define DATA_RING_OFF_HEAD_LPOS		16
+#define DATA_RING_OFF_TAIL_LPOS		24
+#define SIZEOF_ATOMIC_LONG		8
+#define ATOMIC_LONG_OFF_COUNTER		0
+#define SIZEOF_LATCHED_SEQ		24	/* seqcount_latch_t, u64 val[2] */
+#define LATCHED_SEQ_OFF_VAL		8
 
 /* A run of data pfns that belong to a file on the DAX filesystem. */
 struct pmem_run {
@@ -362,6 +426,9 @@ struct gen_ctx {
 	int nr_ns;
 	struct pmem_ns ns[PMEM_MAX_NS];
 	uint64_t devm_list_head;	/* offset from _text (in .data) */
+
+	/* the printk ring (--printk): printk.c */
+	struct printk_model *printk;
 };
 
 /* util */
@@ -421,6 +488,14 @@ typedef void (*pmem_run_fn)(const struct gen_ctx *ctx, uint64_t pfn,
 			    uint64_t npages, void *arg);
 void pmem_for_each_nonzero(const struct gen_ctx *ctx, pmem_run_fn fn, void *arg);
 void pmem_write_manifest(const struct gen_ctx *ctx, FILE *f);
+
+/* printk.c: the printk ring */
+void printk_build(struct gen_ctx *ctx);
+uint64_t printk_symbol(const struct gen_ctx *ctx, const char *name);
+void printk_write_manifest(const struct gen_ctx *ctx, FILE *f);
+int printk_parse_mode(const char *s);
+unsigned int printk_parse_damage(const char *s);
+void printk_free(struct gen_ctx *ctx);
 
 /* elfcore.c */
 void build_vmcoreinfo(struct gen_ctx *ctx);

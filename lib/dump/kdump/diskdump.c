@@ -51,23 +51,23 @@ static int read_at(struct diskdump *dd, void *buf, size_t len, uint64_t off,
 	return 0;
 }
 
+/*
+ * A regular file, or a block device (a dump partition written in place):
+ * both are read by offset, and a device's size bounds the dump like a
+ * file's; what lies past the dump's end on a device is never read.
+ */
 static int open_file(struct diskdump *dd, const char *path)
 {
-	struct stat st;
+	int fd;
 
 	dd->path = strdup(path);
 	if (!dd->path) {
 		return log_fail(dd->log, PMD_ENOMEM, "out of memory");
 	}
-	dd->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (dd->fd < 0) {
-		return log_fail(dd->log, PMD_EIO, "cannot open %s: %s", path, strerror(errno));
-	}
-	if (fstat(dd->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		return log_fail(dd->log, PMD_ECORRUPT, "%s is not a regular file: a kdump-compressed dump is read by offset",
-		       path);
-	}
-	dd->size = (uint64_t)st.st_size;
+	fd = in_file_open(dd->log, path, &dd->size);
+	if (fd < 0)
+		return fd;
+	dd->fd = fd;
 	return 0;
 }
 
@@ -162,7 +162,8 @@ static int check_sub_header(struct diskdump *dd)
 	if (!dd->max_mapnr) {
 		return log_fail(dd->log, PMD_ECORRUPT, "%s is corrupt: it covers no page frames (max_mapnr 0)", dd->path);
 	}
-	dd->bitmap_bytes = kdump_div_round_up(dd->max_mapnr, 8);
+	/* Not kdump_div_round_up(): max_mapnr + 7 would wrap to a 0-byte bitmap. */
+	dd->bitmap_bytes = dd->max_mapnr / 8 + (dd->max_mapnr % 8 != 0);
 	need = dd->bitmap_bytes;
 	/* Like crash, the 2nd bitmap starts half way through the bitmap blocks. */
 	if (need > bitmap_half(dd)) {

@@ -158,9 +158,11 @@ static int alloc_buffers(struct kdump_writer *w)
 	    sink_stream_init(&w->data, w->p.out, DATA_STREAM_SIZE, w->data_off) < 0)
 		return -1;
 	/* Without workers one batch at a time is all there is. */
-	for (i = 0; i < (w->p.threads ? PAGE_POOL_QUEUE : 1); i++)
+	for (i = 0; i < (w->p.threads ? PAGE_POOL_QUEUE : 1); i++) {
+		/* page_batch_alloc() records no error: this is where it is said. */
 		if (page_batch_alloc(&w->batch[i], BATCH_PAGES, w->p.page_size) < 0)
-			return -1;
+			return log_fail(w->p.pm->log, PMD_ENOMEM, "out of memory for the compression batches");
+	}
 	return 0;
 }
 

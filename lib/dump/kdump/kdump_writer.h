@@ -46,11 +46,11 @@ struct kdump_params {
 	uint64_t nr_dumpable;
 	unsigned int threads;		/* --num-threads; 0 compresses inline */
 	/*
-	 * makedumpfile's cyclic mode (--cyclic-buffer given, or the bitmaps
-	 * did not fit in memory at once). The file is the same either way;
-	 * only the "Write bytes" count differs: in one cycle makedumpfile
-	 * writes each bitmap padded to its block boundary, cyclically only
-	 * ceil(max_mapnr / 8) bytes of each.
+	 * Whether makedumpfile 1.7.2 would run in its cyclic mode; the rule
+	 * is reference_is_cyclic() in makedumpfile/src/dump.c. This writer's
+	 * file is the same either way; only the "Write bytes" count differs:
+	 * in one cycle makedumpfile writes each bitmap padded to its block
+	 * boundary, cyclically only ceil(max_mapnr / 8) bytes of each.
 	 */
 	bool cyclic;
 	struct progress *progress;	/* optional, advanced by pfn */

@@ -135,3 +135,16 @@ finish() {
 }
 
 OURS=${top_builddir:-.}/makedumpfile/makedumpfile
+
+# test_workdir NAME: a scratch directory in $work, removed at exit with
+# the loop devices the test lists in $loops.
+test_workdir() {
+	work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+	loops=
+	trap test_cleanup EXIT
+}
+test_cleanup() {
+	local l
+	for l in $loops; do losetup -d "$l" 2>/dev/null; done
+	rm -rf "$work"
+}

@@ -6,14 +6,7 @@ set -u
 
 GEN=$top_builddir/test/vmcore-gen/vmcore-gen
 [ -x "$GEN" ] || { echo "vmcore-gen not built"; exit 77; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/mdf-bad.XXXXXX")
-loops=
-cleanup() {
-	local l
-	for l in $loops; do losetup -d "$l" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
+test_workdir mdf-bad
 "$GEN" --paging 4 "$work/good.vmcore" >/dev/null || { echo "vmcore-gen failed"; exit 1; }
 good=$work/good.vmcore
 

@@ -6,14 +6,7 @@ set -u
 
 GEN=$top_builddir/test/vmcore-gen/vmcore-gen
 [ -x "$GEN" ] || { echo "vmcore-gen not built"; exit 77; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/mdf-safety.XXXXXX")
-loops=
-cleanup() {
-	local l
-	for l in $loops; do losetup -d "$l" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
+test_workdir mdf-safety
 "$GEN" --paging 4 "$work/in.vmcore" >/dev/null || { echo "vmcore-gen failed"; exit 1; }
 
 (umask 000; "$OURS" -E -d 31 "$work/in.vmcore" "$work/dump" >/dev/null 2>&1)

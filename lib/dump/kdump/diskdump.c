@@ -354,6 +354,33 @@ bool diskdump_pfn_in_memory(const struct diskdump *dd, uint64_t pfn)
 	return pfn < dd->max_mapnr && test_bit(dd->bitmap1, pfn);
 }
 
+uint64_t diskdump_find_bit(const struct diskdump *dd, int which, uint64_t pfn, uint64_t end,
+			   bool set)
+{
+	const uint8_t *bm = which == 1 ? dd->bitmap1 : dd->bitmap2;
+	uint64_t limit = end < dd->max_mapnr ? end : dd->max_mapnr, word;
+	uint8_t other = set ? 0x00 : 0xff;
+
+	while (pfn < limit) {
+		if (!(pfn % 64) && limit - pfn >= 64) {
+			memcpy(&word, bm + pfn / 8, sizeof(word));
+			if (word == (set ? 0 : UINT64_MAX)) {
+				pfn += 64;
+				continue;
+			}
+		}
+		if (!(pfn % 8) && limit - pfn >= 8 && bm[pfn / 8] == other) {
+			pfn += 8;
+			continue;
+		}
+		if (test_bit(bm, pfn) == set)
+			return pfn;
+		pfn++;
+	}
+	/* Past the bitmap every bit reads as clear. */
+	return set ? end : pfn;
+}
+
 bool diskdump_pfn_dumped(const struct diskdump *dd, uint64_t pfn)
 {
 	return pfn < dd->max_mapnr && test_bit(dd->bitmap2, pfn);

@@ -76,6 +76,13 @@ void diskdump_close(struct diskdump *dd);
 bool diskdump_pfn_in_memory(const struct diskdump *dd, uint64_t pfn);
 /* 2nd bitmap: the pfn's data is in the file. */
 bool diskdump_pfn_dumped(const struct diskdump *dd, uint64_t pfn);
+/*
+ * The first pfn in [@pfn, @end) whose bit in bitmap @which (1 or 2) is
+ * @set, else @end. Runs of the other value are skipped a word at a time,
+ * so scanning a large machine's bitmaps stays cheap.
+ */
+uint64_t diskdump_find_bit(const struct diskdump *dd, int which, uint64_t pfn, uint64_t end,
+			   bool set);
 
 /* Set in @bm (already reset to its window) the bits of bitmap 1 or 2. */
 void diskdump_fill_bitmap(const struct diskdump *dd, int which, struct bitmap *bm);

@@ -28,15 +28,11 @@ static int kdump_ranges(struct dump_source *src, const struct diskdump *dd)
 	uint64_t pfn = 0;
 
 	while (pfn < dd->max_mapnr) {
-		uint64_t start;
+		uint64_t start = diskdump_find_bit(dd, 1, pfn, dd->max_mapnr, true);
 
-		while (pfn < dd->max_mapnr && !diskdump_pfn_in_memory(dd, pfn))
-			pfn++;
-		if (pfn >= dd->max_mapnr)
+		if (start >= dd->max_mapnr)
 			break;
-		start = pfn;
-		while (pfn < dd->max_mapnr && diskdump_pfn_in_memory(dd, pfn))
-			pfn++;
+		pfn = diskdump_find_bit(dd, 1, start, dd->max_mapnr, false);
 		if (src->nr_loads == cap) {
 			struct elf_load *grown;
 
@@ -126,11 +122,8 @@ static int kdump_present_ranges(const struct dump_source *src, uint64_t max_mapn
 	int ret;
 
 	for (pfn = 0; pfn < max_mapnr;) {
-		while (pfn < max_mapnr && !diskdump_pfn_dumped(dd, pfn))
-			pfn++;
-		start = pfn;
-		while (pfn < max_mapnr && diskdump_pfn_dumped(dd, pfn))
-			pfn++;
+		start = diskdump_find_bit(dd, 2, pfn, max_mapnr, true);
+		pfn = diskdump_find_bit(dd, 2, start, max_mapnr, false);
 		if ((ret = pfn_ranges_add(present, start, pfn)) < 0)
 			return ret;
 	}

@@ -14,6 +14,7 @@
 #include "kernel/vmcoreinfo.h"
 #include "kernel/x86_64.h"
 #include "util/log.h"
+#include "util/unaligned.h"
 
 /* Struct pages are fetched in aligned batches of this many. */
 #define BATCH_PAGES 512
@@ -105,22 +106,6 @@ static int load_batch(struct classifier *c, uint64_t pfn)
 	return 0;
 }
 
-static uint64_t get_ulong(const uint8_t *p, long long off)
-{
-	uint64_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
-static uint32_t get_uint(const uint8_t *p, long long off)
-{
-	uint32_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
 static void read_view(const struct classifier *c, uint64_t pfn, struct page_view *v)
 {
 	const struct kernel_info *ki = c->ki;
@@ -128,14 +113,14 @@ static void read_view(const struct classifier *c, uint64_t pfn, struct page_view
 	const uint8_t *p = c->pages + idx * ki->size_page;
 
 	memset(v, 0, sizeof(*v));
-	v->flags = get_ulong(p, ki->off_page_flags);
-	v->mapping = get_ulong(p, ki->off_page_mapping);
+	v->flags = load_u64(p, ki->off_page_flags);
+	v->mapping = load_u64(p, ki->off_page_mapping);
 	if (ki->off_page_private != VMCI_ABSENT)
-		v->private = get_ulong(p, ki->off_page_private);
+		v->private = load_u64(p, ki->off_page_private);
 	if (ki->off_page_mapcount != VMCI_ABSENT)
-		v->mapcount = get_uint(p, ki->off_page_mapcount);
+		v->mapcount = load_u32(p, ki->off_page_mapcount);
 	if (ki->off_page_compound_head != VMCI_ABSENT)
-		v->compound_head = get_ulong(p, ki->off_page_compound_head);
+		v->compound_head = load_u64(p, ki->off_page_compound_head);
 
 	/*
 	 * Order and destructor of a compound page live in its first tail

@@ -32,6 +32,7 @@
 #include "kernel/vmcoreinfo.h"
 #include "kernel/x86_64.h"
 #include "util/log.h"
+#include "util/unaligned.h"
 
 #define DESC_STATE_SHIFT 62
 #define DESC_ID_MASK (~(3ULL << DESC_STATE_SHIFT))
@@ -169,22 +170,6 @@ static int tb_printf(struct text_buf *tb, const char *fmt, ...)
 	return 0;
 }
 
-static uint64_t u64_at(const uint8_t *p, long long off)
-{
-	uint64_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
-static uint32_t u32_at(const uint8_t *p, long long off)
-{
-	uint32_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
 /* Is any printk ring entry in VMCOREINFO at all? */
 static bool any_ring_entry(const struct vmcoreinfo *vi)
 {
@@ -310,8 +295,8 @@ static int load_image(struct prb_image *m, struct x86_64_xlat *x, uint64_t prb_s
 		return -1;
 	dring = m->prb + m->k[K_DESC_RING];
 	tring = m->prb + m->k[K_TEXT_RING];
-	m->count_bits = u32_at(dring, m->k[K_COUNT_BITS]);
-	m->size_bits = u32_at(tring, m->k[K_SIZE_BITS]);
+	m->count_bits = load_u32(dring, m->k[K_COUNT_BITS]);
+	m->size_bits = load_u32(tring, m->k[K_SIZE_BITS]);
 	if (m->count_bits > MAX_COUNT_BITS) {
 		return log_fail(m->log, PMD_ECORRUPT, "cannot read the kernel log: its descriptor ring's count_bits %u is out of range (at most %d)",
 				m->count_bits, MAX_COUNT_BITS);
@@ -322,8 +307,8 @@ static int load_image(struct prb_image *m, struct x86_64_xlat *x, uint64_t prb_s
 	}
 	m->desc_count = 1ULL << m->count_bits;
 	m->text_size = 1ULL << m->size_bits;
-	m->head = u64_at(dring, m->k[K_HEAD_ID] + m->k[K_COUNTER]);
-	m->tail = u64_at(dring, m->k[K_TAIL_ID] + m->k[K_COUNTER]);
+	m->head = load_u64(dring, m->k[K_HEAD_ID] + m->k[K_COUNTER]);
+	m->tail = load_u64(dring, m->k[K_TAIL_ID] + m->k[K_COUNTER]);
 	if ((m->head | m->tail) & ~DESC_ID_MASK) {
 		return log_fail(m->log, PMD_ECORRUPT, "cannot read the kernel log: its head id %#" PRIx64 " or tail id %#" PRIx64 " is not a descriptor id",
 				m->head, m->tail);
@@ -332,11 +317,11 @@ static int load_image(struct prb_image *m, struct x86_64_xlat *x, uint64_t prb_s
 		return log_fail(m->log, PMD_ECORRUPT, "cannot read the kernel log: its head id %#" PRIx64 " is not within %" PRIu64 " descriptors after its tail id %#" PRIx64,
 				m->head, m->desc_count, m->tail);
 	}
-	if (read_array(m, x, "descriptor array", u64_at(dring, m->k[K_DESCS]),
+	if (read_array(m, x, "descriptor array", load_u64(dring, m->k[K_DESCS]),
 		       m->desc_count * (uint64_t)m->k[K_SIZE_DESC], &m->descs) < 0 ||
-	    read_array(m, x, "printk_info array", u64_at(dring, m->k[K_INFOS]),
+	    read_array(m, x, "printk_info array", load_u64(dring, m->k[K_INFOS]),
 		       m->desc_count * (uint64_t)m->k[K_SIZE_INFO], &m->infos) < 0 ||
-	    read_array(m, x, "text data ring", u64_at(tring, m->k[K_DATA]),
+	    read_array(m, x, "text data ring", load_u64(tring, m->k[K_DATA]),
 		       m->text_size, &m->text) < 0)
 		return -1;
 	return 0;
@@ -354,7 +339,7 @@ static const uint8_t *info_of(const struct prb_image *m, uint64_t id)
 
 static uint64_t state_var(const struct prb_image *m, uint64_t id)
 {
-	return u64_at(desc_of(m, id), m->k[K_STATE_VAR] + m->k[K_COUNTER]);
+	return load_u64(desc_of(m, id), m->k[K_STATE_VAR] + m->k[K_COUNTER]);
 }
 
 /* A descriptor that holds its id in a committed or finalized state. */
@@ -367,7 +352,7 @@ static bool has_record(const struct prb_image *m, uint64_t id)
 
 static uint64_t seq_delta(const struct prb_image *m, uint64_t id)
 {
-	return (u64_at(info_of(m, id), m->k[K_SEQ]) - id) & DESC_ID_MASK;
+	return (load_u64(info_of(m, id), m->k[K_SEQ]) - id) & DESC_ID_MASK;
 }
 
 /*
@@ -425,8 +410,8 @@ static enum verdict check_record(struct prb_image *m, uint64_t id, const uint8_t
 {
 	const uint8_t *desc = desc_of(m, id), *info = info_of(m, id);
 	uint64_t sv = state_var(m, id), st = sv >> DESC_STATE_SHIFT;
-	uint64_t begin = u64_at(desc, m->k[K_TEXT_BLK_LPOS] + m->k[K_LPOS_BEGIN]);
-	uint64_t next = u64_at(desc, m->k[K_TEXT_BLK_LPOS] + m->k[K_LPOS_NEXT]);
+	uint64_t begin = load_u64(desc, m->k[K_TEXT_BLK_LPOS] + m->k[K_LPOS_BEGIN]);
+	uint64_t next = load_u64(desc, m->k[K_TEXT_BLK_LPOS] + m->k[K_LPOS_NEXT]);
 	uint64_t mask = m->text_size - 1, at, size;
 	unsigned int bits = m->size_bits;
 	uint16_t text_len;
@@ -441,7 +426,7 @@ static enum verdict check_record(struct prb_image *m, uint64_t id, const uint8_t
 		return SKIP;	/* being written, or its text is gone */
 	if (m->check_seq && seq_delta(m, id) != m->seq_delta) {
 		return damaged(m, id, "its printk_info.seq %" PRIu64 " is out of sequence",
-			       u64_at(info, m->k[K_SEQ]));
+			       load_u64(info, m->k[K_SEQ]));
 	}
 	memcpy(&text_len, info + m->k[K_TEXT_LEN], sizeof(text_len));
 	if ((begin & 1) && (next & 1)) {
@@ -469,10 +454,10 @@ static enum verdict check_record(struct prb_image *m, uint64_t id, const uint8_t
 	}
 	if (size < sizeof(uint64_t))
 		return damaged(m, id, "text block %#" PRIx64 "-%#" PRIx64 " is too short for its id", begin, next);
-	if (u64_at(m->text, (long long)at) != id ||
-	    u64_at(m->text, (long long)(begin & mask)) != id) {
+	if (load_u64(m->text, (long long)at) != id ||
+	    load_u64(m->text, (long long)(begin & mask)) != id) {
 		return damaged(m, id, "text block at %#" PRIx64 " belongs to id %#" PRIx64,
-			       begin, u64_at(m->text, (long long)(begin & mask)));
+			       begin, load_u64(m->text, (long long)(begin & mask)));
 	}
 	size -= sizeof(uint64_t);
 	if (text_len > size)
@@ -528,7 +513,7 @@ static int show_records(struct prb_image *m, struct text_buf *out)
 		uint16_t len = 0;
 
 		if (check_record(m, id, &text, &len) == SHOW) {
-			if (append_record(out, u64_at(info_of(m, id), m->k[K_TS_NSEC]), text, len) < 0)
+			if (append_record(out, load_u64(info_of(m, id), m->k[K_TS_NSEC]), text, len) < 0)
 				return log_fail(m->log, PMD_ENOMEM, "out of memory for the kernel log");
 			shown++;
 		}

@@ -124,4 +124,28 @@ size_t elfcore_note_size(const char *name, size_t descsz);
 size_t elfcore_note_put(void *buf, const char *name, uint32_t type, const void *desc,
 			size_t descsz);
 
+/*
+ * A crash ELF header as kexec writes it for the capture kernel: the
+ * ELF header, then one program header per @segs entry in that order, and
+ * nothing else. For PT_NOTE and PT_LOAD alike p_offset = p_paddr =
+ * @paddr (the capture kernel reads old memory there), p_filesz =
+ * p_memsz = @size, p_align 0: what the kernel's own
+ * crash_prepare_elf64_headers() writes for kexec_file_load. p_vaddr is
+ * @vaddr for loads and 0 for notes.
+ */
+struct elfcore_seg {
+	uint32_t type;		/* PT_NOTE or PT_LOAD */
+	uint32_t flags;		/* p_flags (PF_R|PF_W|PF_X, PMD_PF_DEV) */
+	uint64_t paddr;
+	uint64_t vaddr;
+	uint64_t size;
+};
+/*
+ * Build it into a malloc'ed *@buf of *@len bytes. 0, or -PMD_EINVAL
+ * (recorded in @log) when @nr is 0 or >= PN_XNUM (the capture kernel's
+ * reader has no PN_XNUM path), -PMD_ENOMEM.
+ */
+int elfcore_build_header(const struct elfcore_seg *segs, unsigned int nr, void **buf,
+			 size_t *len, struct log_ctx *log);
+
 #endif

@@ -3,9 +3,11 @@
  * Writing ELF64 x86_64 core files: the headers of a dump (makedumpfile's
  * -E) and, for the kexec loader, the ELF core header of the capture kernel.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "elfcore/elfcore.h"
+#include "util/log.h"
 
 #define NOTE_ALIGN(x) (((x) + 3) & ~(size_t)3)
 
@@ -59,4 +61,47 @@ size_t elfcore_note_put(void *buf, const char *name, uint32_t type, const void *
 	if (descsz)
 		memcpy(p + sizeof(n) + NOTE_ALIGN(n.n_namesz), desc, descsz);
 	return size;
+}
+
+int elfcore_build_header(const struct elfcore_seg *segs, unsigned int nr, void **buf,
+			 size_t *len, struct log_ctx *log)
+{
+	Elf64_Ehdr *eh;
+	Elf64_Phdr *ph;
+	size_t size;
+	unsigned int i;
+
+	*buf = NULL;
+	*len = 0;
+	/* parse_crash_elf64_headers() (fs/proc/vmcore.c) reads e_phnum as is. */
+	if (!nr || nr >= PN_XNUM)
+		return log_fail(log, PMD_EINVAL, "a crash ELF header holds 1 to %u program headers, not %u",
+				PN_XNUM - 1, nr);
+	for (i = 0; i < nr; i++) {
+		if (segs[i].type != PT_NOTE && segs[i].type != PT_LOAD)
+			return log_fail(log, PMD_EINVAL, "program header %u: type %u is neither PT_NOTE nor PT_LOAD",
+					i, segs[i].type);
+		if (!segs[i].size || segs[i].paddr + segs[i].size < segs[i].paddr)
+			return log_fail(log, PMD_EINVAL, "program header %u: bad range %#llx size %#llx",
+					i, (unsigned long long)segs[i].paddr,
+					(unsigned long long)segs[i].size);
+	}
+	size = sizeof(*eh) + (size_t)nr * sizeof(*ph);
+	eh = calloc(1, size);
+	if (!eh)
+		return log_fail(log, PMD_ENOMEM, "out of memory for a %zu-byte ELF header", size);
+	elfcore_ehdr_init(eh, nr);
+	ph = (Elf64_Phdr *)(eh + 1);
+	for (i = 0; i < nr; i++, ph++) {
+		ph->p_type = segs[i].type;
+		ph->p_flags = segs[i].flags;
+		ph->p_offset = segs[i].paddr;
+		ph->p_paddr = segs[i].paddr;
+		ph->p_vaddr = segs[i].type == PT_LOAD ? segs[i].vaddr : 0;
+		ph->p_filesz = segs[i].size;
+		ph->p_memsz = segs[i].size;
+	}
+	*buf = eh;
+	*len = size;
+	return 0;
 }

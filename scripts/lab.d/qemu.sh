@@ -40,6 +40,15 @@ ours_binary() {
 	fi
 }
 
+# The project's kexec, if built (same rule as ours_binary).
+ours_kexec() {
+	local b=$REPO/kexec-tools/kexec
+	[ -n "${PMEMDUMP_BUILD:-}" ] && b=$PMEMDUMP_BUILD/kexec-tools/kexec
+	if [ -f "$b" ] && [ -x "$b" ]; then
+		readlink -f "$b"
+	fi
+}
+
 # Small static helper that fills guest memory; rebuilt when its source changes.
 build_fill_helper() {
 	local out=$1/lab-fill src=$REPO/test/lab/lab-fill.c
@@ -60,27 +69,32 @@ prepare_work() {
 	truncate -s "$DISK_SIZE" "$work/disk.img"
 }
 
+# pmemdump.initrd= and pmemdump.modules= only for a kernel that needs them
+# (Debian's): the capture kernel is loaded with the same initramfs, and the
+# guest makes the modules dir visible under /lib/modules.
 guest_cmdline() {
-	local name=$1 kdir=$2 work=$3 extra=$4 ours
+	local name=$1 kdir=$2 work=$3 extra=$4 initrd=${5:-} modules=${6:-} ours kexec
 	ours=$(ours_binary || true)
+	kexec=$(ours_kexec || true)
 	echo "console=ttyS0 panic=-1 root=/dev/root rootfstype=9p" \
 		"rootflags=trans=virtio,version=9p2000.L,msize=262144 ro" \
 		"init=$GUEST_DIR/init" \
 		"pmemdump.scenario=$name pmemdump.stage=first" \
 		"pmemdump.kernel=$kdir pmemdump.tools=$work/bin" \
-		${ours:+"pmemdump.ours=$ours"} $extra
+		${initrd:+"pmemdump.initrd=$initrd"} ${modules:+"pmemdump.modules=$modules"} \
+		${ours:+"pmemdump.ours=$ours"} ${kexec:+"pmemdump.kexec=$kexec"} $extra
 }
 
 # -no-reboot turns the guest's final sysrq-b (and panic=-1) into a QEMU exit.
 run_qemu() {
-	local kdir=$1 work=$2 cmdline=$3
+	local kdir=$1 work=$2 cmdline=$3 initrd=${4:-}
 	timeout -k 10 "$LAB_TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -display none -monitor none -no-reboot \
 		-accel tcg,thread=multi -smp 2 \
 		-machine pc,nvdimm=on -m 1G,slots=2,maxmem=4G \
 		-object memory-backend-file,id=mem1,share=on,mem-path="$work/nvdimm.img",size=$NVDIMM_SIZE \
 		-device nvdimm,id=nv1,memdev=mem1 \
-		-kernel "$kdir/bzImage" -append "$cmdline" \
+		-kernel "$kdir/bzImage" ${initrd:+-initrd "$initrd"} -append "$cmdline" \
 		-fsdev local,id=rootfs,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=rootfs,mount_tag=/dev/root \
 		-fsdev local,id=results,path="$work/results",security_model=none \
@@ -133,11 +147,28 @@ save_vmcore() {
 	say "saved vmcore: $dst (metadata: $VMCORE_CACHE/$name.meta)"
 }
 
+# The kernel a scenario runs (its SCENARIO_KERNEL): "lab" (the default), the
+# lab's build with the kernel series, or "debian", Debian's stock kernel,
+# which needs an initramfs and its modules. Sets KDIR, KINITRD, KMODULES.
+scenario_kernel() {
+	KINITRD='' KMODULES=''
+	case ${1:-lab} in
+	lab) KDIR=$(build_kernel) ;;
+	debian)
+		KDIR=$(debian_kernel)
+		KINITRD=$(debian_initrd "$KDIR")
+		KMODULES=$(debian_modules "$KDIR")
+		;;
+	*) die "unknown SCENARIO_KERNEL '$1' (lab or debian)" ;;
+	esac
+}
+
 run_scenario() {
 	local name=$1 sfile kdir work cmdline start rc=0
 	sfile=$(scenario_file "$name")
 	need_cmd qemu-system-x86_64 timeout gcc truncate
-	kdir=$(build_kernel)
+	scenario_kernel "$(scenario_var "$sfile" SCENARIO_KERNEL)"
+	kdir=$KDIR
 	work=$LAB_WORK/$name
 	mkdir -p "$work"
 	# One run per scenario at a time: they share the work directory.
@@ -145,10 +176,11 @@ run_scenario() {
 	flock -n 9 || die "another run of $name is in progress"
 	prepare_work "$work"
 	build_fill_helper "$work/bin"
-	cmdline=$(guest_cmdline "$name" "$kdir" "$work" "$(scenario_var "$sfile" SCENARIO_CMDLINE)")
-	say "running $name (serial log: $work/serial.log, timeout ${LAB_TIMEOUT}s)"
+	cmdline=$(guest_cmdline "$name" "$kdir" "$work" "$(scenario_var "$sfile" SCENARIO_CMDLINE)" \
+		"$KINITRD" "$KMODULES")
+	say "running $name on $(sed -n 's/^release=//p' "$kdir/meta") (serial log: $work/serial.log, timeout ${LAB_TIMEOUT}s)"
 	start=$(now)
-	run_qemu "$kdir" "$work" "$cmdline" || rc=$?
+	run_qemu "$kdir" "$work" "$cmdline" "$KINITRD" || rc=$?
 	echo "seconds=$(elapsed "$start")" >"$work/results/run.meta"
 	echo "qemu_rc=$rc" >>"$work/results/run.meta"
 	if [ "$(scenario_var "$sfile" SCENARIO_VMCORE)" = 1 ]; then

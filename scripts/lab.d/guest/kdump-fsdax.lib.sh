@@ -82,10 +82,22 @@ fill_anon() {
 	grep -E '^(AnonPages|MemFree|MemAvailable):' /proc/meminfo
 }
 
+# What keeps libnvdimm from finding the pmem in the capture kernel, where it
+# could rewrite labels, info blocks or the memmap on the device while the
+# dump is taken: with NFIT built in (the lab kernel) its initcall is
+# blacklisted; where nfit is a module (Debian's kernel, pmemdump.modules=)
+# the module is: nothing in the lab loads it there and udev does not run,
+# but a blacklisted module cannot be loaded at all.
+capture_nd_off() {
+	if [ -n "${LAB_MODULES:-}" ]; then
+		echo module_blacklist=nfit
+	else
+		echo initcall_blacklist=nfit_init
+	fi
+}
+
 # The capture kernel gets the first kernel's command line minus the crash
-# reservation, plus what keeps it small and off the NVDIMM: nfit_init is
-# blacklisted so libnvdimm never finds the pmem and cannot rewrite its labels
-# or info blocks while the dump is taken.
+# reservation, plus what keeps it small and off the NVDIMM.
 capture_cmdline() {
 	local w words out=()
 	read -ra words </proc/cmdline
@@ -95,19 +107,27 @@ capture_cmdline() {
 		*) out+=("$w") ;;
 		esac
 	done
-	echo "${out[*]} pmemdump.stage=capture maxcpus=1 nr_cpus=1 reset_devices initcall_blacklist=nfit_init"
+	echo "${out[*]} pmemdump.stage=capture maxcpus=1 nr_cpus=1 reset_devices $(capture_nd_off)"
 }
 
 load_capture() {
-	local args cmd
+	local args cmd kexec=kexec
 	case $KEXEC_MODE in
 	load) args=(-p) ;;            # kexec_load(2)
 	file) args=(-s -p) ;;         # kexec_file_load(2)
+	ours) args=(-d -p ${KEXEC_OURS_ARGS:-}) ;; # our kexec_load, pmem in the header
 	*) echo "bad KEXEC_MODE $KEXEC_MODE"; return 1 ;;
 	esac
+	if [ "$KEXEC_MODE" = ours ]; then
+		[ -x "${LAB_KEXEC:-}" ] || { echo "the project's kexec is not built"; return 1; }
+		kexec=$LAB_KEXEC
+	fi
 	cmd=$(capture_cmdline)
-	echo "kexec ${args[*]} $LAB_KERNEL/bzImage --append=\"$cmd\""
-	kexec "${args[@]}" "$LAB_KERNEL/bzImage" --append="$cmd"
+	# The capture kernel boots with the first kernel's initramfs, if it has
+	# one (Debian's kernel needs it to mount the 9p root).
+	[ -n "${LAB_INITRD:-}" ] && args+=(--initrd="$LAB_INITRD")
+	echo "$kexec ${args[*]} $LAB_KERNEL/bzImage --append=\"$cmd\""
+	"$kexec" "${args[@]}" "$LAB_KERNEL/bzImage" --append="$cmd"
 	echo "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 	echo "$KEXEC_MODE" >"$R/kexec-mode"
 	# Last, so that a failed load fails the step.
@@ -144,8 +164,49 @@ mem_usage() {
 	fi
 }
 
+# Our kexec's -S/-p -u beside Debian's 2.0.25 on the same kernel: the exit
+# statuses scripts rely on (1 loaded, 0 not), after each load and unload.
+# Ends with nothing loaded; the host test compares the two columns.
+kexec_status_peer() {
+	local cmd k st initrd=()
+	cmd=$(capture_cmdline)
+	[ -n "${LAB_INITRD:-}" ] && initrd=(--initrd="$LAB_INITRD")
+	for k in "$LAB_KEXEC" /sbin/kexec; do
+		"$k" -p "${initrd[@]}" "$LAB_KERNEL/bzImage" --append="$cmd" || return 1
+		"$k" -S -p; st=$?
+		echo "status $k after-load $st crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+		"$k" -S -l; st=$?
+		echo "status $k normal $st"
+		# 2.0.25 reads its flags in order: "-u -p" is a load with no
+		# kernel there ("No kernel specified"); "-p -u" unloads in both.
+		"$k" -p -u || return 1
+		"$k" -S -p; st=$?
+		echo "status $k after-unload $st crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+	done
+}
+
+# Loads our kexec must refuse, each with one line and nothing loaded: as
+# an unprivileged user, and with an initrd larger than the reservation.
+kexec_refusals() {
+	local cmd rc big=/run/lab/big.initrd
+	cmd=$(capture_cmdline)
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$LAB_KEXEC" -p "$LAB_KERNEL/bzImage" --append="$cmd" 2>"$R/refusal.nonroot"
+	rc=$?
+	echo "refusal nonroot rc=$rc loaded=$(cat /sys/kernel/kexec_crash_loaded) lines=$(wc -l <"$R/refusal.nonroot") $(cat "$R/refusal.nonroot")"
+	truncate -s 300M "$big"
+	"$LAB_KEXEC" -p "$LAB_KERNEL/bzImage" --initrd="$big" --append="$cmd" 2>"$R/refusal.toobig"
+	rc=$?
+	rm -f "$big"
+	echo "refusal toobig rc=$rc loaded=$(cat /sys/kernel/kexec_crash_loaded) lines=$(wc -l <"$R/refusal.toobig") $(cat "$R/refusal.toobig")"
+}
+
 # Load the capture kernel, note memory, and crash into it.
 load_capture_and_crash() {
+	if [ "$KEXEC_MODE" = ours ]; then
+		step kexec-status kexec_status_peer
+		step kexec-refusals kexec_refusals
+	fi
 	step "kexec-$KEXEC_MODE" load_capture
 	step meminfo before_crash
 	marker "STEP panic start"

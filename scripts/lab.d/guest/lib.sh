@@ -67,3 +67,24 @@ wait_for_file() {
 	echo "timed out waiting for $1" >&2
 	return 1
 }
+
+# The drivers the lab kernel has built in (test/lab/kernel.config), for a
+# modular kernel: NFIT and libnvdimm (nfit), pmem and BTT block devices,
+# device DAX, ext4 and the virtio disk. The Persistent Memory resource
+# appears when nfit binds, so /proc/iomem is checked after it.
+LAB_MODULE_LIST=(nfit nd_pmem nd_btt dax_pmem device_dax ext4 virtio_blk)
+
+lab_load_modules() {
+	local m
+	uname -r
+	# One at a time, with the uptime: on a modular kernel this step is
+	# part of the boot time.
+	for m in "${LAB_MODULE_LIST[@]}"; do
+		echo "uptime $(cut -d' ' -f1 /proc/uptime): modprobe $m"
+		modprobe "$m" || return 1
+	done
+	echo "uptime $(cut -d' ' -f1 /proc/uptime): done"
+	lsmod
+	grep 'Persistent Memory' /proc/iomem
+	ndctl list -BDRN
+}

@@ -37,7 +37,7 @@ capture_cmdline() {
 		*) out+=("$w") ;;
 		esac
 	done
-	echo "${out[*]} pmemdump.stage=capture maxcpus=1 nr_cpus=1 reset_devices initcall_blacklist=nfit_init"
+	echo "${out[*]} pmemdump.stage=capture maxcpus=1 nr_cpus=1 reset_devices $(capture_nd_off)"
 }
 
 stage_first() {

@@ -216,7 +216,7 @@ static int corrupt_segment(struct kexec_load *ld, const char *name, struct log_c
 			break;
 		((uint8_t *)s->buf)[s->bufsz / 2] ^= 0x5a;
 		log_warn(log, "--debug-corrupt: flipped a byte of %s at 0x%" PRIx64
-			 " after its digest; the purgatory must refuse to boot", name,
+			 " after its digest; the purgatory must refuse to boot\n", name,
 			 s->mem + s->bufsz / 2);
 		return 0;
 	}

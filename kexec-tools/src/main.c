@@ -32,7 +32,7 @@ static void warn_nfit(const struct kexec_load *ld, struct log_ctx *log)
 		return;
 	log_warn(log, "the capture command line lets libnvdimm start on pmem, which rewrites "
 		 "the memmap being dumped: add module_blacklist=nfit (nfit as a module) or "
-		 "initcall_blacklist=nfit_init (built in)");
+		 "initcall_blacklist=nfit_init (built in)\n");
 }
 
 static int do_load_file(const struct kexec_opts *o, struct log_ctx *log)

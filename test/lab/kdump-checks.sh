@@ -45,6 +45,8 @@ iomem_ranges() {
 # Memory. With kexec_file_load the kernel series (kernel-patches/0002) adds
 # one PT_LOAD per Persistent Memory resource, exactly that range, with
 # PF_DEV (0x10) in p_flags; every other PT_LOAD is System RAM, unflagged.
+# With PMEM_MEMMAP_ONLY set (our kexec --pmem=memmap) the flagged PT_LOAD
+# starts where the range starts and ends inside it.
 check_ptloads() {
 	local s=$1 vmcore=$2 iomem=$3 mode=${4:-load} n=0 bad=0 flagged=0 start size flags end ok ps pe
 	local -a ram pmem
@@ -62,6 +64,11 @@ check_ptloads() {
 			for r in "${pmem[@]}"; do
 				read -r ps pe <<<"$r"
 				if ((start == 16#$ps && end == 16#$pe)); then ok=1; fi
+				# --pmem=memmap: from the namespace start, ending before
+				# the range's end (at the data start, checked by the caller).
+				if [ -n "${PMEM_MEMMAP_ONLY:-}" ] && ((start == 16#$ps && end < 16#$pe)); then
+					ok=1
+				fi
 			done
 			flagged=$((flagged + ok))
 		else

@@ -35,81 +35,12 @@ CATEGORIES=("Pages filled with zero" "Non-private cache pages" "Private cache pa
 
 S=kdump-debian
 
-# Not check_prereqs: the lab kernel (and its source) are not needed here,
-# Debian's kernel and the tools that unpack it are.
-debian_prereqs() {
-	local c
-	[ "$(id -u)" -eq 0 ] || skip_all "the VM lab needs root"
-	for c in qemu-system-x86_64 crash makedumpfile readelf kexec ndctl mkfs.ext4 gcc timeout \
-		apt-get dpkg-deb depmod cpio busybox; do
-		command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed (scripts/setup-deps)"
-	done
-	KDIR=$("$LAB" debian-kernel) ||
-		skip_all "Debian's kernel could not be fetched (scripts/lab debian-kernel)"
-}
-
-# The first kernel's `uname -a` (first line of its info step) against the
-# package that was fetched.
-check_uname() {
-	local res=$1 rel ver uname
-	rel=$(meta_get "$KDIR/meta" release)
-	ver=$(meta_get "$KDIR/meta" package)
-	ver=${ver##* }
-	uname=$(head -n1 "$res/first.info.log" 2>/dev/null)
-	if [ "$(awk '{print $3}' <<<"$uname")" = "$rel" ] && [[ $uname == *" Debian $ver "* ]]; then
-		pass "$S: the first kernel is Debian's $rel ($ver): $uname"
-	else
-		fail "$S: the first kernel is not Debian's $rel ($ver): $uname"
-	fi
-}
-
-# nfit is a module of Debian's kernel: loaded in the first kernel (lsmod in
-# the modules step), blacklisted in the capture kernel; ndctl saw the bus
-# and made the fsdax namespace.
-check_modules() {
-	local res=$1
-	if grep -q '^nfit ' "$res/first.modules.log" && grep -q '^libnvdimm ' "$res/first.modules.log" &&
-		grep -q '"provider":"ACPI.NFIT"' "$res/first.modules.log" &&
-		grep -q '"mode":"fsdax"' "$res/first.fsdax.log"; then
-		pass "$S: nfit and libnvdimm loaded as modules, ndctl found the NFIT bus and made an fsdax namespace"
-	else
-		fail "$S: NVDIMM modules or namespace missing (see first.modules.log, first.fsdax.log)"
-	fi
-	# The nd-off step, fatal, showed libnvdimm idle there.
-	if grep -q ' module_blacklist=nfit' "$res/capture.info.log" &&
-		grep -q '^libnvdimm saw no NVDIMM' "$res/capture.nd-off.log"; then
-		pass "$S: capture kernel booted with module_blacklist=nfit, libnvdimm saw no NVDIMM"
-	else
-		fail "$S: capture command line lacks module_blacklist=nfit (see capture.info.log)"
-	fi
-}
-
-# Without the kernel series VMCOREINFO has no devm_memmap_vmcore entries.
-check_vmcoreinfo() {
-	local res=$1 meta vmcore rel info=$1/vmcore.vmcoreinfo
-	meta=$(dirname "$(readlink -f "$res/vmcore")")/$S.meta
-	vmcore=$(meta_get "$meta" vmcore)
-	rel=$(meta_get "$KDIR/meta" release)
-	if ! "$PMDUMP" vmcoreinfo "$vmcore" >"$info" 2>&1; then
-		fail "$S: cannot read VMCOREINFO from $vmcore (see $info)"
-	elif ! grep -qx "OSRELEASE=$rel" "$info"; then
-		fail "$S: VMCOREINFO of $vmcore is not $rel's: $(grep OSRELEASE "$info")"
-	elif grep -q devm_memmap_vmcore "$info"; then
-		fail "$S: VMCOREINFO has devm_memmap_vmcore entries: this is not the stock kernel"
-	else
-		pass "$S: VMCOREINFO says OSRELEASE=$rel and has no devm_memmap_vmcore (no kernel series)"
-	fi
-}
+# shellcheck source=debian-checks.sh
+. "$REPO/test/lab/debian-checks.sh"
 
 debian_prereqs
 res=$("$LAB" run-dir "$S")
 check_scenario "$S" load
-if [ -s "$res/first.info.log" ] && [ -s "$res/capture.info.log" ]; then
-	check_uname "$res"
-	check_modules "$res"
-	check_vmcoreinfo "$res"
-else
-	fail "$S: the run left no info logs of both kernels"
-fi
+check_debian "$res"
 [ $failures -eq 0 ] || exit 1
 exit 0

@@ -17,6 +17,9 @@
         first_marker    physical address of the first user data page
                         filled with the marker (0 if none)
         list            the listed ranges, "START-END,..." (END exclusive)
+        source          "vmcoreinfo" (the kernel series' list) or
+                        "infoblock" (a stock kernel: each flagged range's
+                        namespace info block at +4 KiB, map=dev only)
   pmem-pages.py count FILE
       how many times a whole page of the marker (the 16-byte marker repeated
       256 times) occurs in FILE, not overlapping: the marker pages that an
@@ -52,10 +55,38 @@ def pmem_metadata():
     return mod
 
 
+def le(data, off, size):
+    return int.from_bytes(data[off:off + size], "little")
+
+
+def infoblock_ranges(core):
+    """Without the kernel series: the memmap of each flagged range's first
+    namespace, from its nd_pfn_sb (drivers/nvdimm/pfn.h): [start + start_pad
+    + 8 KiB, start + dataoff) when the struct pages are on the device."""
+    ranges = []
+    for p in core.loads():
+        _, flags, _, _, paddr, filesz, _ = p
+        if not flags & PF_DEV or filesz < 0x2000:
+            continue
+        sb = core.read_phys(paddr + 0x1000, PAGE)
+        if sb[:16] not in (b"NVDIMM_PFN_INFO\0", b"NVDIMM_DAX_INFO\0"):
+            continue
+        minor = le(sb, 54, 2)
+        dataoff, mode = le(sb, 56, 8), le(sb, 72, 4)
+        start_pad = le(sb, 76, 4) if minor >= 1 else 0
+        if mode == 2 and 0x2000 + start_pad < dataoff <= filesz:
+            ranges.append((paddr + start_pad + 0x2000, paddr + dataoff))
+    return ranges
+
+
 def stats(path):
     pm = pmem_metadata()
     core = pm.Core(path)
-    ranges = pm.walk(core, pm.vmcoreinfo(core))
+    info = pm.vmcoreinfo(core)
+    if "devm_memmap_vmcore" in info:
+        ranges, source = pm.walk(core, info), "vmcoreinfo"
+    else:
+        ranges, source = infoblock_ranges(core), "infoblock"
     out = dict(flagged_pages=0, meta_pages=0, user_pages=0, meta_zero=0,
                user_zero=0, user_marker=0, ram_marker=0, first_marker=0)
     with open(path, "rb") as f:
@@ -86,6 +117,7 @@ def stats(path):
     for k, v in out.items():
         print(f"{k}={v:#x}" if k == "first_marker" else f"{k}={v}")
     print("list=" + ",".join(f"{s:#x}-{e:#x}" for s, e in ranges))
+    print("source=" + source)
 
 
 def count(path):

@@ -183,6 +183,17 @@ kexec_status_peer() {
 		"$k" -S -p; st=$?
 		echo "status $k after-unload $st crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 	done
+	# Ours also takes "-u -p", and loads and unloads with kexec_file_load.
+	"$LAB_KEXEC" -p "${initrd[@]}" "$LAB_KERNEL/bzImage" --append="$cmd" || return 1
+	"$LAB_KEXEC" -u -p || return 1
+	"$LAB_KEXEC" -S -p; st=$?
+	echo "status $LAB_KEXEC u-p-unload $st crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+	"$LAB_KEXEC" -s -p "${initrd[@]}" "$LAB_KERNEL/bzImage" --append="$cmd" || return 1
+	"$LAB_KEXEC" -S -p; st=$?
+	echo "status $LAB_KEXEC file-load $st crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+	"$LAB_KEXEC" -u -s -p || return 1
+	"$LAB_KEXEC" -S -p; st=$?
+	echo "status $LAB_KEXEC file-unload $st crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 }
 
 # Loads our kexec must refuse, each with one line and nothing loaded: as
@@ -201,6 +212,19 @@ kexec_refusals() {
 	echo "refusal toobig rc=$rc loaded=$(cat /sys/kernel/kexec_crash_loaded) lines=$(wc -l <"$R/refusal.toobig") $(cat "$R/refusal.toobig")"
 }
 
+# Last before the crash (lockdown cannot be lowered): with the kernel locked
+# down, kexec_load is refused with its reason and the loaded image stays.
+kexec_lockdown() {
+	local rc lf=/sys/kernel/security/lockdown
+	[ -e "$lf" ] || mount -t securityfs securityfs /sys/kernel/security || return 1
+	cat "$lf"
+	echo integrity >"$lf" || return 1
+	cat "$lf"
+	"$LAB_KEXEC" -p "$LAB_KERNEL/bzImage" --append="$(capture_cmdline)" 2>"$R/refusal.lockdown"
+	rc=$?
+	echo "refusal lockdown rc=$rc loaded=$(cat /sys/kernel/kexec_crash_loaded) lines=$(wc -l <"$R/refusal.lockdown") $(cat "$R/refusal.lockdown")"
+}
+
 # Load the capture kernel, note memory, and crash into it.
 load_capture_and_crash() {
 	if [ "$KEXEC_MODE" = ours ]; then
@@ -209,6 +233,9 @@ load_capture_and_crash() {
 	fi
 	step "kexec-$KEXEC_MODE" load_capture
 	step meminfo before_crash
+	if [ "${KEXEC_LOCKDOWN_CHECK:-0}" = 1 ]; then
+		step kexec-lockdown kexec_lockdown
+	fi
 	marker "STEP panic start"
 	echo c >/proc/sysrq-trigger
 	# Only reached if the crash did not happen.

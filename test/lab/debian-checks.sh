@@ -1,20 +1,24 @@
 # shellcheck shell=bash
 # Host-side checks that a kdump cycle ran on Debian's own stock kernel
 # (scenarios kdump-debian and kexec-ours-debian; sourced by their tests).
-# Expects S (the scenario), REPO, LAB, PMDUMP and test/lab/lib.sh sourced;
+# Expects S (the scenario) set and test/lab/kdump-checks.sh sourced;
 # debian_prereqs sets KDIR, the cached Debian kernel.
 
 # Not check_prereqs: the lab kernel (and its source) are not needed here,
 # Debian's kernel and the tools that unpack it are.
 debian_prereqs() {
-	local c
 	[ "$(id -u)" -eq 0 ] || skip_all "the VM lab needs root"
+	debian_available || skip_all "Debian's kernel or a tool to run it is missing (scripts/setup-deps, scripts/lab debian-kernel)"
+}
+
+# The same without leaving: 0 and KDIR set when the Debian kernel can run.
+debian_available() {
+	local c
 	for c in qemu-system-x86_64 crash makedumpfile readelf kexec ndctl mkfs.ext4 gcc timeout \
 		apt-get dpkg-deb depmod cpio busybox; do
-		command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed (scripts/setup-deps)"
+		command -v "$c" >/dev/null 2>&1 || return 1
 	done
-	KDIR=$("$LAB" debian-kernel) ||
-		skip_all "Debian's kernel could not be fetched (scripts/lab debian-kernel)"
+	KDIR=$("$LAB" debian-kernel)
 }
 
 # The first kernel's `uname -a` (first line of its info step) against the

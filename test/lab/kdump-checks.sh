@@ -3,8 +3,28 @@
 # and test/lab/kexec-ours.sh): check_scenario SCENARIO MODE, MODE being how
 # the capture kernel was loaded: load (Debian's kexec, kexec_load), file
 # (kexec_file_load) or ours (the project's kexec, kexec_load). With file and
-# ours the crash header has the pmem range with PF_DEV. Expects REPO, LAB,
-# PMDUMP, PMPAGES and CATEGORIES set and test/lab/lib.sh sourced.
+# ours the crash header has the pmem range with PF_DEV. Expects REPO and LAB
+# set; sources test/lab/lib.sh.
+
+# shellcheck source=lib.sh
+. "$REPO/test/lab/lib.sh"
+PMDUMP=$REPO/scripts/lab.d/guest/pmem-metadata.py
+PMPAGES=$REPO/test/lab/pmem-pages.py
+# The page categories of makedumpfile's report compared with 1.7.2's.
+CATEGORIES=("Pages filled with zero" "Non-private cache pages" "Private cache pages"
+	"User process data pages" "Free pages" "Hwpoison pages" "Offline pages"
+	"Remaining pages" "Memory Hole" "Total pages")
+
+# Does the crash header of MODE hold pmem? Not with Debian's kexec_load
+# (load); with our kexec_load always; with kexec_file_load only on a kernel
+# with the series (STOCK_KERNEL unset).
+pmem_in_header() {
+	case $1 in
+	load) return 1 ;;
+	file | ours-file) [ -z "${STOCK_KERNEL:-}" ] ;;
+	*) return 0 ;;
+	esac
+}
 
 check_prereqs() {
 	lab_prereqs qemu-system-x86_64 crash makedumpfile readelf kexec ndctl mkfs.ext4 gcc timeout
@@ -16,7 +36,7 @@ check_prereqs() {
 cmdline_shows() {
 	case $1 in
 	load) [[ $2 =~ elfcorehdr=[0-9]+K ]] && [[ $2 != elfcorehdr=0x* ]] ;;
-	file) [[ $2 == elfcorehdr=0x* ]] ;;
+	file | ours-file) [[ $2 == elfcorehdr=0x* ]] ;;
 	# Ours (kexec_load) appends the header's address in hex, last.
 	ours) [[ $2 =~ \ elfcorehdr=0x[0-9a-f]+$ ]] ;;
 	*) return 1 ;;
@@ -27,6 +47,7 @@ check_syscall() {
 	local s=$1 res=$2 mode=$3 cmd sc=kexec_load
 	[ "$mode" = file ] && sc=kexec_file_load
 	[ "$mode" = ours ] && sc="our kexec_load"
+	[ "$mode" = ours-file ] && sc="our kexec -s (kexec_file_load)"
 	cmd=$(head -n1 "$res/capture.info.log" 2>/dev/null)
 	if cmdline_shows "$mode" "$cmd" && [ "$(cat "$res/kexec-mode" 2>/dev/null)" = "$mode" ]; then
 		pass "$s: capture kernel loaded with $sc ($(grep -o 'elfcorehdr=[^ ]*' <<<"$cmd"))"
@@ -60,7 +81,7 @@ check_ptloads() {
 		n=$((n + 1))
 		end=$((start + size - 1))
 		ok=0
-		if [ "$mode" != load ] && ((flags & 0x10)); then
+		if pmem_in_header "$mode" && ((flags & 0x10)); then
 			for r in "${pmem[@]}"; do
 				read -r ps pe <<<"$r"
 				if ((start == 16#$ps && end == 16#$pe)); then ok=1; fi
@@ -87,7 +108,7 @@ check_ptloads() {
 			bad=$((bad + 1))
 		fi
 	done < <("$PMDUMP" loads "$vmcore")
-	if [ "$mode" != load ]; then
+	if pmem_in_header "$mode"; then
 		if [ $n -gt 0 ] && [ $bad -eq 0 ] && [ $flagged -eq ${#pmem[@]} ]; then
 			pass "$s: $n PT_LOADs: $flagged Persistent Memory with PF_DEV (0x10) (${pmem[*]}), the rest System RAM"
 		else
@@ -174,7 +195,7 @@ check_counts() {
 		echo "SKIP: $s: page counts: the project's makedumpfile did not run (not built)"
 		return
 	fi
-	if [ "$mode" != load ]; then
+	if pmem_in_header "$mode"; then
 		stats=$res/pmem-pages.stats
 		if ! "$PMPAGES" stats "$vmcore" >"$stats"; then
 			fail "$s: cannot count the pmem pages of $vmcore"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Host-side checks of a kdump cycle whose capture kernel our kexec loaded
 # (scenarios kexec-ours and kexec-ours-debian; sourced by their tests).
-# Expects S (the scenario), REPO, LAB, PMDUMP and test/lab/lib.sh sourced.
+# Expects S (the scenario) set and test/lab/kdump-checks.sh sourced.
 # The guest saved: first.kexec-ours.log (kexec -d), first.kexec-status.log
 # (kexec_status_peer), first.kexec-refusals.log (kexec_refusals), and the
 # capture kernel's dmesg and our makedumpfile's log.

@@ -14,13 +14,6 @@ set -uo pipefail
 
 REPO=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 LAB=$REPO/scripts/lab
-PMDUMP=$REPO/scripts/lab.d/guest/pmem-metadata.py
-PMPAGES=$REPO/test/lab/pmem-pages.py
-CATEGORIES=("Pages filled with zero" "Non-private cache pages" "Private cache pages"
-	"User process data pages" "Free pages" "Hwpoison pages" "Offline pages"
-	"Remaining pages" "Memory Hole" "Total pages")
-# shellcheck source=lib.sh
-. "$REPO/test/lab/lib.sh"
 # shellcheck source=kdump-checks.sh
 . "$REPO/test/lab/kdump-checks.sh"
 S=kexec-memmap

@@ -23,13 +23,6 @@ set -uo pipefail
 
 REPO=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 LAB=$REPO/scripts/lab
-PMDUMP=$REPO/scripts/lab.d/guest/pmem-metadata.py
-PMPAGES=$REPO/test/lab/pmem-pages.py
-CATEGORIES=("Pages filled with zero" "Non-private cache pages" "Private cache pages"
-	"User process data pages" "Free pages" "Hwpoison pages" "Offline pages"
-	"Remaining pages" "Memory Hole" "Total pages")
-# shellcheck source=lib.sh
-. "$REPO/test/lab/lib.sh"
 # shellcheck source=kdump-checks.sh
 . "$REPO/test/lab/kdump-checks.sh"
 S=kexec-ours-debian
@@ -48,9 +41,9 @@ check_peer() {
 		echo "SKIP: $S: no completed kdump-debian run to compare with"
 		return
 	fi
-	local paddr size flags flagged=0
+	local size flags flagged=0
 	n=0
-	while read -r paddr size flags; do
+	while read -r _ size flags; do
 		n=$((n + 1))
 		((flags & 0x10)) && flagged=$((flagged + 1))
 	done < <("$PMDUMP" loads "$peer/vmcore")

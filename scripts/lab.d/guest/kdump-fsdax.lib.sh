@@ -116,9 +116,10 @@ load_capture() {
 	load) args=(-p) ;;            # kexec_load(2)
 	file) args=(-s -p) ;;         # kexec_file_load(2)
 	ours) args=(-d -p ${KEXEC_OURS_ARGS:-}) ;; # our kexec_load, pmem in the header
+	ours-file) args=(-d -s -p) ;;  # our kexec, kexec_file_load(2)
 	*) echo "bad KEXEC_MODE $KEXEC_MODE"; return 1 ;;
 	esac
-	if [ "$KEXEC_MODE" = ours ]; then
+	if [ "$KEXEC_MODE" = ours ] || [ "$KEXEC_MODE" = ours-file ]; then
 		[ -x "${LAB_KEXEC:-}" ] || { echo "the project's kexec is not built"; return 1; }
 		kexec=$LAB_KEXEC
 	fi

@@ -64,7 +64,7 @@ void pk_assess(const struct pk_namespace *ns, const struct pk_kernel *k, enum pk
 	if (paged && known(ns->data_start) && known(ns->data_size)) {
 		a->has_data = true;
 		a->data = (struct pk_range){ ns->data_start, ns->data_start + ns->data_size };
-	} else if (ns->mode == PK_MODE_RAW && a->has_ns_range) {
+	} else if (ns->mode == PK_MODE_RAW && ns->active && a->has_ns_range) {
 		a->has_data = true;
 		a->data = a->ns_range;
 	}

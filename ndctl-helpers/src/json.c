@@ -140,6 +140,43 @@ static struct json_object *ranges_json(const struct pk_assessment *a, unsigned i
 	return jr;
 }
 
+static struct json_object *daxregion_json(const struct pk_daxregion *dr, unsigned int flags,
+					  bool *err)
+{
+	struct json_object *jr = json_object_new_object(), *jdevs, *jd;
+
+	if (!jr) {
+		*err = true;
+		return NULL;
+	}
+	add(jr, "id", json_object_new_int(dr->id), err);
+	add(jr, "size", new_size(dr->size, flags), err);
+	add(jr, "align", json_object_new_int64((int64_t)dr->align), err);
+	jdevs = json_object_new_array();
+	for (unsigned int i = 0; jdevs && i < dr->nr_devs; i++) {
+		const struct pk_daxdev *d = &dr->devs[i];
+
+		jd = json_object_new_object();
+		if (!jd || json_object_array_add(jdevs, jd) < 0) {
+			json_object_put(jd);
+			*err = true;
+			break;
+		}
+		add_str(jd, "chardev", d->chardev, err);
+		add(jd, "size", new_size(d->size, flags), err);
+		if (d->target_node >= 0)
+			add(jd, "target_node", json_object_new_int(d->target_node), err);
+		if (d->align)
+			add(jd, "align", new_size(d->align, flags), err);
+		add_str(jd, "mode", d->mode, err);
+	}
+	if (dr->nr_devs)
+		add(jr, "devices", jdevs, err);
+	else
+		json_object_put(jdevs);
+	return jr;
+}
+
 static struct json_object *dump_json(const struct pk_assessment *a, unsigned int flags, bool *err)
 {
 	struct json_object *jd = json_object_new_object();
@@ -178,7 +215,11 @@ struct json_object *pk_namespace_json(const struct pk_namespace *ns,
 	add_str(jn, "uuid", ns->uuid, &err);
 	if (flags & PK_JSON_VERBOSE)
 		add_str(jn, "raw_uuid", ns->raw_uuid, &err);
-	add_str(jn, "chardev", ns->chardev, &err);
+	/* ndctl -v nests the dax region where it would name the chardev. */
+	if ((flags & PK_JSON_VERBOSE) && ns->daxregion.present)
+		add(jn, "daxregion", daxregion_json(&ns->daxregion, flags, &err), &err);
+	else
+		add_str(jn, "chardev", ns->chardev, &err);
 	if (ns->sector_size)
 		add(jn, "sector_size", json_object_new_int((int)ns->sector_size), &err);
 	if (ns->align)

@@ -40,6 +40,28 @@ struct pk_range {
 };
 
 /*
+ * A devdax namespace's device-dax region, as `ndctl list -Nv` nests it
+ * ("daxregion", in place of "chardev"). A pmem dax region has one device;
+ * more are kept up to PK_DAX_DEVS.
+ */
+#define PK_DAX_DEVS 4
+
+struct pk_daxregion {
+	bool present;
+	int id;
+	uint64_t size;
+	uint64_t align;
+	unsigned int nr_devs;
+	struct pk_daxdev {
+		char chardev[32];
+		uint64_t size;
+		int target_node;	/* -1: none */
+		uint64_t align;		/* 0: none */
+		char mode[16];		/* "devdax", "system-ram" */
+	} devs[PK_DAX_DEVS];
+};
+
+/*
  * One namespace. Strings are empty when libndctl has no value (ndctl then
  * leaves the JSON field out); numbers are PK_UNKNOWN, or 0 where ndctl
  * treats 0 as absent (align, sector_size).
@@ -63,6 +85,7 @@ struct pk_namespace {
 	char name[64];		/* the namespace's alt name */
 	int numa_node;		/* -1: none */
 	int target_node;	/* -1: none */
+	struct pk_daxregion daxregion;	/* devdax only */
 
 	/* The physical layout (sysfs "resource" and "size" through libndctl). */
 	uint64_t ns_start;	/* namespace resource */

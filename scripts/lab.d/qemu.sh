@@ -40,6 +40,15 @@ ours_binary() {
 	fi
 }
 
+# The project's pmem-kdump (ndctl-helpers/), if built (same rule as ours_binary).
+ours_pmem_kdump() {
+	local b=$REPO/ndctl-helpers/pmem-kdump
+	[ -n "${PMEMDUMP_BUILD:-}" ] && b=$PMEMDUMP_BUILD/ndctl-helpers/pmem-kdump
+	if [ -f "$b" ] && [ -x "$b" ]; then
+		readlink -f "$b"
+	fi
+}
+
 # The project's kexec, if built (same rule as ours_binary).
 ours_kexec() {
 	local b=$REPO/kexec-tools/kexec
@@ -58,42 +67,94 @@ build_fill_helper() {
 	fi
 }
 
+# A scenario's NVDIMMs: SCENARIO_NVDIMMS (default 1) of NVDIMM_SIZE each,
+# with a label area of SCENARIO_NVDIMM_LABEL_SIZE (QEMU's label-size=, e.g.
+# 128K; default none: one label-less namespace per NVDIMM). The first
+# NVDIMM's backing file is nvdimm.img, the others nvdimmN.img. Set by
+# run_scenario; the defaults give the one-NVDIMM command line every
+# scenario had before.
+LAB_NVDIMMS=1
+LAB_NVDIMM_LABEL_SIZE=
+
+# Bytes of a QEMU size with an optional K/M/G suffix.
+size_bytes() {
+	local n=${1%[KMG]}
+	case $1 in
+	*K) echo $((n << 10)) ;;
+	*M) echo $((n << 20)) ;;
+	*G) echo $((n << 30)) ;;
+	*) echo "$n" ;;
+	esac
+}
+
+# The backing file of an NVDIMM: QEMU takes the label area from its end, so
+# with labels it grows by the label size and the persistent memory stays
+# NVDIMM_SIZE (a region of 1 GiB - 128 KiB would leave the next NVDIMM's
+# region, and so its namespaces, misaligned to ndctl's 16 MiB).
+nvdimm_backing_size() {
+	if [ -n "$LAB_NVDIMM_LABEL_SIZE" ]; then
+		echo $(($(size_bytes "$NVDIMM_SIZE") + $(size_bytes "$LAB_NVDIMM_LABEL_SIZE")))
+	else
+		echo "$NVDIMM_SIZE"
+	fi
+}
+
+nvdimm_image() {
+	local work=$1 i=$2
+	if [ "$i" -eq 1 ]; then echo "$work/nvdimm.img"; else echo "$work/nvdimm$i.img"; fi
+}
+
 # Fresh, sparse backing files each run: a stale namespace or file system from
 # an earlier run must not leak into this one.
 prepare_work() {
-	local work=$1
+	local work=$1 i
 	mkdir -p "$work"
-	rm -rf "$work/results" "$work/nvdimm.img" "$work/disk.img" "$work/serial.log"
+	rm -rf "$work/results" "$work"/nvdimm*.img "$work/disk.img" "$work/serial.log"
 	mkdir -p "$work/results"
-	truncate -s "$NVDIMM_SIZE" "$work/nvdimm.img"
+	for ((i = 1; i <= LAB_NVDIMMS; i++)); do
+		truncate -s "$(nvdimm_backing_size)" "$(nvdimm_image "$work" "$i")"
+	done
 	truncate -s "$DISK_SIZE" "$work/disk.img"
+}
+
+# QEMU arguments of the NVDIMMs (see LAB_NVDIMMS), one per line.
+nvdimm_args() {
+	local work=$1 i
+	for ((i = 1; i <= LAB_NVDIMMS; i++)); do
+		echo -object
+		echo "memory-backend-file,id=mem$i,share=on,mem-path=$(nvdimm_image "$work" "$i"),size=$(nvdimm_backing_size)"
+		echo -device
+		echo "nvdimm,id=nv$i,memdev=mem$i${LAB_NVDIMM_LABEL_SIZE:+,label-size=$LAB_NVDIMM_LABEL_SIZE}"
+	done
 }
 
 # pmemdump.initrd= and pmemdump.modules= only for a kernel that needs them
 # (Debian's): the capture kernel is loaded with the same initramfs, and the
 # guest makes the modules dir visible under /lib/modules.
 guest_cmdline() {
-	local name=$1 kdir=$2 work=$3 extra=$4 initrd=${5:-} modules=${6:-} ours kexec
+	local name=$1 kdir=$2 work=$3 extra=$4 initrd=${5:-} modules=${6:-} ours kexec pk
 	ours=$(ours_binary || true)
 	kexec=$(ours_kexec || true)
+	pk=$(ours_pmem_kdump || true)
 	echo "console=ttyS0 panic=-1 root=/dev/root rootfstype=9p" \
 		"rootflags=trans=virtio,version=9p2000.L,msize=262144 ro" \
 		"init=$GUEST_DIR/init" \
 		"pmemdump.scenario=$name pmemdump.stage=first" \
 		"pmemdump.kernel=$kdir pmemdump.tools=$work/bin" \
 		${initrd:+"pmemdump.initrd=$initrd"} ${modules:+"pmemdump.modules=$modules"} \
-		${ours:+"pmemdump.ours=$ours"} ${kexec:+"pmemdump.kexec=$kexec"} $extra
+		${ours:+"pmemdump.ours=$ours"} ${kexec:+"pmemdump.kexec=$kexec"} \
+		${pk:+"pmemdump.ndctl_helpers=$pk"} $extra
 }
 
 # -no-reboot turns the guest's final sysrq-b (and panic=-1) into a QEMU exit.
 run_qemu() {
-	local kdir=$1 work=$2 cmdline=$3 initrd=${4:-}
+	local kdir=$1 work=$2 cmdline=$3 initrd=${4:-} nvdimm=()
+	mapfile -t nvdimm < <(nvdimm_args "$work")
 	timeout -k 10 "$LAB_TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -display none -monitor none -no-reboot \
 		-accel tcg,thread=multi -smp 2 \
 		-machine pc,nvdimm=on -m 1G,slots=2,maxmem=4G \
-		-object memory-backend-file,id=mem1,share=on,mem-path="$work/nvdimm.img",size=$NVDIMM_SIZE \
-		-device nvdimm,id=nv1,memdev=mem1 \
+		"${nvdimm[@]}" \
 		-kernel "$kdir/bzImage" ${initrd:+-initrd "$initrd"} -append "$cmdline" \
 		-fsdev local,id=rootfs,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=rootfs,mount_tag=/dev/root \
@@ -170,6 +231,9 @@ run_scenario() {
 	scenario_kernel "$(scenario_var "$sfile" SCENARIO_KERNEL)"
 	kdir=$KDIR
 	work=$LAB_WORK/$name
+	LAB_NVDIMMS=$(scenario_var "$sfile" SCENARIO_NVDIMMS)
+	LAB_NVDIMMS=${LAB_NVDIMMS:-1}
+	LAB_NVDIMM_LABEL_SIZE=$(scenario_var "$sfile" SCENARIO_NVDIMM_LABEL_SIZE)
 	mkdir -p "$work"
 	# One run per scenario at a time: they share the work directory.
 	exec 9>"$work/.lock"

@@ -13,6 +13,7 @@
 
 #include "src/load.h"
 #include "src/options.h"
+#include "src/record.h"
 #include "src/syscalls.h"
 #include "src/sysmem.h"
 #include "util/iomem.h"
@@ -33,6 +34,30 @@ static void warn_nfit(const struct kexec_load *ld, struct log_ctx *log)
 	log_warn(log, "the capture command line lets libnvdimm start on pmem, which rewrites "
 		 "the memmap being dumped: add module_blacklist=nfit (nfit as a module) or "
 		 "initcall_blacklist=nfit_init (built in)\n");
+}
+
+/*
+ * The load happened; a record that cannot be written only costs
+ * `pmem-kdump check` its answer, so it is a warning.
+ */
+static void note_record(const struct kexec_opts *o, const struct kexec_record *r,
+			struct log_ctx *log)
+{
+	struct log_ctx quiet;
+
+	log_init(&quiet, "kexec");
+	if (kexec_record_write(o->sysroot, r, &quiet))
+		log_warn(log, "%s\n", log_error_text(&quiet));
+	log_destroy(&quiet);
+}
+
+static void forget_record(const struct kexec_opts *o)
+{
+	struct log_ctx quiet;
+
+	log_init(&quiet, "kexec");
+	kexec_record_remove(o->sysroot, &quiet);
+	log_destroy(&quiet);
 }
 
 static int do_load_file(const struct kexec_opts *o, struct log_ctx *log)
@@ -62,6 +87,17 @@ static int do_load_file(const struct kexec_opts *o, struct log_ctx *log)
 	close(kfd);
 	if (ifd >= 0)
 		close(ifd);
+	if (rc && o->panic && !o->dry_run && kexec_state(o->sysroot, true) == 0)
+		forget_record(o);
+	if (!rc && o->panic && !o->dry_run) {
+		const struct kexec_record r = {
+			.syscall = "kexec_file_load",
+			.kernel = o->kernel,
+			.initrd = o->initrd,
+			.cmdline = cmdline,
+		};
+		note_record(o, &r, log);
+	}
 	free(cmdline);
 	return rc;
 }
@@ -83,8 +119,27 @@ static int do_load(const struct kexec_opts *o, struct log_ctx *log, int *exit_co
 		warn_nfit(&ld, log);
 		if (o->debug)
 			kexec_load_print(stdout, &ld);
-		if (!o->dry_run)
+		if (!o->dry_run) {
 			rc = sys_kexec_load(ld.entry, ld.seg, ld.nr_seg, true, log);
+			/* The kernel frees the old image before it loads the new one. */
+			if (rc && kexec_state(o->sysroot, true) == 0)
+				forget_record(o);
+		}
+		if (!rc && !o->dry_run) {
+			static const char *const pmem_names[] = {
+				[PMEM_LIVE_NONE] = "none",
+				[PMEM_LIVE_ALL] = "all",
+				[PMEM_LIVE_MEMMAP] = "memmap",
+			};
+			const struct kexec_record r = {
+				.syscall = "kexec_load",
+				.kernel = o->kernel,
+				.initrd = o->initrd,
+				.pmem = pmem_names[o->pmem],
+				.cmdline = ld.cmdline,
+			};
+			note_record(o, &r, log);
+		}
 	}
 	kexec_load_free(&ld);
 	return rc;
@@ -144,6 +199,8 @@ int main(int argc, char **argv)
 			rc = sys_kexec_file_load(-1, -1, NULL, o.panic, &log);
 		else
 			rc = sys_kexec_load(0, NULL, 0, o.panic, &log);
+		if (!rc && o.panic && !o.dry_run)
+			rc = kexec_record_remove(o.sysroot, &log);
 		break;
 	case KEXEC_ACT_EXEC:
 		rc = o.dry_run ? 0 : sys_kexec_reboot(&log);

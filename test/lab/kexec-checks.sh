@@ -62,6 +62,21 @@ check_status() {
 	fi
 }
 
+# Our load record (/run/pmemdump/kexec-crash.load) as saved after the
+# first load of kexec_status_peer: syscall, pmem mode, kernel and the
+# command line the capture kernel got; removed by -p -u.
+check_record() {
+	local res=$1 rec=$1/kexec-crash.load.after-load cmd
+	cmd=$(sed -n 's/^cmdline=//p' "$rec" 2>/dev/null)
+	if grep -qx 'syscall=kexec_load' "$rec" 2>/dev/null && grep -qx 'pmem=all' "$rec" &&
+		grep -q '^kernel=/.*/bzImage$' "$rec" && [[ $cmd == *" elfcorehdr=0x"* ]] &&
+		! grep -q '^record left after unload' "$res/first.kexec-status.log"; then
+		pass "$S: the load record names kexec_load, pmem=all, the kernel and the capture command line (…${cmd: -40}); -p -u removed it"
+	else
+		fail "$S: load record wrong or left after unload: $(tr '\n' '|' <"$rec" 2>/dev/null | head -c 200)"
+	fi
+}
+
 # check_refusal LOG NAME WANT_LOADED PATTERN: the line "refusal NAME rc=..
 # loaded=.. lines=.. TEXT" that the guest wrote: exit 255, one line on
 # stderr matching PATTERN, and the crash image state WANT_LOADED after it.
@@ -115,6 +130,7 @@ check_kexec_ours() {
 	check_segments "$res"
 	check_e820 "$res"
 	check_status "$res"
+	check_record "$res"
 	check_refusal "$res/first.kexec-refusals.log" nonroot 0 'root'
 	check_refusal "$res/first.kexec-refusals.log" toobig 0 'does not fit: [0-9]+ bytes needed, [0-9]+ available'
 	check_pmem_page "$res"

@@ -178,11 +178,15 @@ kexec_status_peer() {
 		echo "status $k after-load $st crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 		"$k" -S -l; st=$?
 		echo "status $k normal $st"
+		# Ours records the load for pmem-kdump check (kexec(8), FILES).
+		[ "$k" = "$LAB_KEXEC" ] && cp /run/pmemdump/kexec-crash.load "$R/kexec-crash.load.after-load"
 		# 2.0.25 reads its flags in order: "-u -p" is a load with no
 		# kernel there ("No kernel specified"); "-p -u" unloads in both.
 		"$k" -p -u || return 1
 		"$k" -S -p; st=$?
 		echo "status $k after-unload $st crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+		[ "$k" = "$LAB_KEXEC" ] && [ -e /run/pmemdump/kexec-crash.load ] &&
+			echo "record left after unload"
 	done
 	# Ours also takes "-u -p", and loads and unloads with kexec_file_load.
 	"$LAB_KEXEC" -p "${initrd[@]}" "$LAB_KERNEL/bzImage" --append="$cmd" || return 1

@@ -156,6 +156,23 @@ static void fill_reqs(struct plan_req *req, const struct kexec_load *ld, const s
 	req[SEG_INITRD] = (struct plan_req){ "initrd", ld->initrd_size, PAGE_SIZE_4K, 0 };
 }
 
+/* The segments' contents, once everything that names an address is built. */
+static void fill_buffers(struct kexec_load *ld, const struct bzimage *bz,
+			 const struct kexec_opts *o)
+{
+	ld->seg[SEG_PURGATORY].buf = ld->purgatory.image;
+	ld->seg[SEG_PURGATORY].bufsz = ld->purgatory.bufsz;
+	ld->seg[SEG_BOOTPARAMS].buf = ld->bootparams;
+	ld->seg[SEG_BOOTPARAMS].bufsz = ld->bootparams_len;
+	ld->seg[SEG_KERNEL].buf = bz->kernel;
+	ld->seg[SEG_KERNEL].bufsz = bz->kernel_size;
+	if (o->initrd) {
+		ld->seg[SEG_INITRD].buf = ld->initrd;
+		ld->seg[SEG_INITRD].bufsz = ld->initrd_size;
+	}
+	ld->entry = ld->purgatory.entry;
+}
+
 /* The kernel zero-fills memsz past bufsz; the digest covers both. */
 static void digest_segment(const struct kexec_seg *s, uint8_t out[SHA256_DIGEST_SIZE])
 {
@@ -190,7 +207,7 @@ static int fill_purgatory(struct kexec_load *ld, struct log_ctx *log)
 	for (unsigned int i = 0; i < sizeof(checked) / sizeof(checked[0]); i++) {
 		const struct kexec_seg *s = &ld->seg[checked[i].seg];
 
-		if (checked[i].seg >= ld->nr_seg)
+		if (!s->memsz)
 			continue;
 		if (n == PURGATORY_REGIONS_MAX)
 			return log_fail(log, PMD_EINVAL, "too many segments for the purgatory");
@@ -207,10 +224,10 @@ static int fill_purgatory(struct kexec_load *ld, struct log_ctx *log)
 /* Lab hook: a segment that no longer matches its digest (doc/kexec-design.md §6). */
 static int corrupt_segment(struct kexec_load *ld, const char *name, struct log_ctx *log)
 {
-	for (unsigned int i = 0; i < ld->nr_seg; i++) {
+	for (unsigned int i = 0; i < SEG_NR; i++) {
 		struct kexec_seg *s = &ld->seg[i];
 
-		if (strcmp(kexec_seg_names[i], name))
+		if (!s->memsz || strcmp(kexec_seg_names[i], name))
 			continue;
 		if (i == SEG_PURGATORY || !s->bufsz)
 			break;
@@ -246,6 +263,136 @@ static int check_crash_size(const struct kexec_load *ld, const char *root, struc
 	return 0;
 }
 
+/*
+ * Where a -l kernel goes: the largest top-level System RAM range below
+ * 4 GiB (the one the firmware and the running kernel left whole), or the
+ * largest of all. kexec_load may target memory in use: the kernel copies
+ * the segments into place only at kexec -e.
+ */
+static int pick_ram(const struct iomem_tree *t, struct mem_range *out, struct log_ctx *log)
+{
+	const struct iomem_node *n, *best = NULL, *best_low = NULL;
+
+	for (n = t->first; n; n = n->next) {
+		if (strcmp(n->name, "System RAM"))
+			continue;
+		if (!best || n->end - n->start > best->end - best->start)
+			best = n;
+		if (n->end < (4ull << 30) &&
+		    (!best_low || n->end - n->start > best_low->end - best_low->start))
+			best_low = n;
+	}
+	if (best_low)
+		best = best_low;
+	if (!best || !best->end)
+		return log_fail(log, PMD_EIO, "/proc/iomem shows no System RAM (run as root)");
+	*out = (struct mem_range){ best->start, best->end + 1 };
+	return 0;
+}
+
+/* Segments below 16 MiB stay free: the new kernel's early allocations go there. */
+#define NORMAL_LOAD_FLOOR (16ull << 20)
+
+static int build_normal(struct kexec_load *ld, const struct kexec_opts *o, struct log_ctx *log)
+{
+	static const enum kexec_seg_id order[] = { SEG_PURGATORY, SEG_BOOTPARAMS, SEG_KERNEL,
+						   SEG_INITRD };
+	const char *root = root_of(o);
+	struct plan_req all[SEG_NR], req[SEG_NR];
+	uint64_t addr[SEG_NR], acpi_rsdp = 0;
+	uint32_t subarch = 0;
+	uint8_t seed[BOOTPARAMS_RNG_SEED_MAX];
+	size_t seed_len = 0;
+	struct bzimage bz;
+	char path[4096], *base = NULL;
+	unsigned int nr = 0;
+	int rc;
+
+	rc = sysfs_path(path, sizeof(path), root, "/proc/iomem", log);
+	if (!rc)
+		rc = iomem_read(&ld->iomem, path, log);
+	if (!rc)
+		rc = pick_ram(&ld->iomem, &ld->ram, log);
+	if (!rc)
+		rc = kexec_read_file(o->kernel, "kernel", &ld->kernel_file, &ld->kernel_file_size,
+				     log);
+	/* No kcore needed for -l: the 5-level rule is the kernel's to check at exec. */
+	if (!rc)
+		rc = bzimage_parse(&bz, ld->kernel_file, ld->kernel_file_size, false, log);
+	if (!rc && o->initrd)
+		rc = kexec_read_file(o->initrd, "initrd", &ld->initrd, &ld->initrd_size, log);
+	if (!rc && o->initrd && !ld->initrd_size)
+		rc = log_fail(log, PMD_EINVAL, "initrd %s is empty", o->initrd);
+	if (!rc)
+		rc = e820_from_firmware(&ld->e820, root, log);
+	if (!rc)
+		rc = purgatory_layout(&ld->purgatory, purgatory_blob,
+				      (size_t)(purgatory_blob_end - purgatory_blob), log);
+	if (!rc)
+		rc = bootparams_read_firmware(root, &acpi_rsdp, &subarch, log);
+	if (!rc && getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+		seed_len = sizeof(seed);
+	if (!rc) {
+		base = kexec_base_cmdline(o, log);
+		if (!base)
+			rc = log_error_status(log) ? -log_error_status(log) : -PMD_ENOMEM;
+	}
+	if (!rc && strlen(base) > bz.cmdline_size)
+		rc = log_fail(log, PMD_EINVAL, "the command line takes %zu bytes, the kernel accepts %u",
+			      strlen(base), bz.cmdline_size);
+	if (rc)
+		goto out;
+	ld->cmdline = base;
+	base = NULL;
+
+	fill_reqs(all, ld, &bz, strlen(ld->cmdline), ld->e820.nr);
+	for (unsigned int i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (order[i] == SEG_INITRD && !o->initrd)
+			continue;
+		req[nr] = all[order[i]];
+		if (req[nr].min_addr < NORMAL_LOAD_FLOOR)
+			req[nr].min_addr = NORMAL_LOAD_FLOOR;
+		nr++;
+	}
+	rc = plan_place(&ld->ram, 0, req, nr, addr, log);
+	if (rc)
+		goto out;
+	for (unsigned int i = 0; i < nr; i++) {
+		ld->seg[order[i]].mem = addr[i];
+		ld->seg[order[i]].memsz = ALIGN_UP(req[i].memsz, PAGE_SIZE_4K);
+	}
+	ld->nr_seg = nr;
+	{
+		const struct bootparams_in in = {
+			.bz = &bz,
+			.e820 = &ld->e820,
+			.cmdline = ld->cmdline,
+			.load_addr = ld->seg[SEG_BOOTPARAMS].mem,
+			.initrd_addr = o->initrd ? ld->seg[SEG_INITRD].mem : 0,
+			.initrd_size = ld->initrd_size,
+			.acpi_rsdp = acpi_rsdp,
+			.hardware_subarch = subarch,
+			.rng_seed = seed_len ? seed : NULL,
+			.rng_seed_len = seed_len,
+		};
+		rc = bootparams_build(&in, &ld->bootparams, &ld->bootparams_len, log);
+	}
+	if (!rc && ld->bootparams_len > ld->seg[SEG_BOOTPARAMS].memsz)
+		rc = log_fail(log, PMD_EINVAL, "internal: zero page segment grew to %zu bytes",
+			      ld->bootparams_len);
+	if (!rc)
+		rc = purgatory_relocate(&ld->purgatory, ld->seg[SEG_PURGATORY].mem, log);
+	if (rc)
+		goto out;
+	fill_buffers(ld, &bz, o);
+	rc = fill_purgatory(ld, log);
+	if (!rc && o->debug_corrupt)
+		rc = corrupt_segment(ld, o->debug_corrupt, log);
+out:
+	free(base);
+	return rc;
+}
+
 int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct log_ctx *log)
 {
 	const char *root = root_of(o);
@@ -263,6 +410,8 @@ int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct l
 	int rc;
 
 	memset(ld, 0, sizeof(*ld));
+	if (!o->panic)
+		return build_normal(ld, o, log);
 	rc = sysfs_path(path, sizeof(path), root, "/proc/iomem", log);
 	if (!rc)
 		rc = iomem_read(&ld->iomem, path, log);
@@ -364,17 +513,7 @@ int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct l
 
 	ld->seg[SEG_ELFCOREHDR].buf = ld->elfhdr;
 	ld->seg[SEG_ELFCOREHDR].bufsz = ld->elfhdr_len;
-	ld->seg[SEG_PURGATORY].buf = ld->purgatory.image;
-	ld->seg[SEG_PURGATORY].bufsz = ld->purgatory.bufsz;
-	ld->seg[SEG_BOOTPARAMS].buf = ld->bootparams;
-	ld->seg[SEG_BOOTPARAMS].bufsz = ld->bootparams_len;
-	ld->seg[SEG_KERNEL].buf = bz.kernel;
-	ld->seg[SEG_KERNEL].bufsz = bz.kernel_size;
-	if (o->initrd) {
-		ld->seg[SEG_INITRD].buf = ld->initrd;
-		ld->seg[SEG_INITRD].bufsz = ld->initrd_size;
-	}
-	ld->entry = ld->purgatory.entry;
+	fill_buffers(ld, &bz, o);
 
 	/* Last: every patch is in, so the digests are of what gets loaded. */
 	rc = fill_purgatory(ld, log);
@@ -407,18 +546,28 @@ static const char *e820_type_name(uint32_t type)
 
 void kexec_load_print(FILE *f, const struct kexec_load *ld)
 {
+	unsigned int n = 0;
+
 	fprintf(f, "nr_segments = %u\n", ld->nr_seg);
-	for (unsigned int i = 0; i < ld->nr_seg; i++) {
+	for (unsigned int i = 0; i < SEG_NR; i++) {
 		const struct kexec_seg *s = &ld->seg[i];
 
-		fprintf(f, "segment[%u].buf   = %p (%s)\n", i, s->buf, kexec_seg_names[i]);
-		fprintf(f, "segment[%u].bufsz = 0x%zx\n", i, s->bufsz);
-		fprintf(f, "segment[%u].mem   = 0x%" PRIx64 "\n", i, s->mem);
-		fprintf(f, "segment[%u].memsz = 0x%" PRIx64 "\n", i, s->memsz);
+		if (!s->memsz)
+			continue;
+		fprintf(f, "segment[%u].buf   = %p (%s)\n", n, s->buf, kexec_seg_names[i]);
+		fprintf(f, "segment[%u].bufsz = 0x%zx\n", n, s->bufsz);
+		fprintf(f, "segment[%u].mem   = 0x%" PRIx64 "\n", n, s->mem);
+		fprintf(f, "segment[%u].memsz = 0x%" PRIx64 "\n", n, s->memsz);
+		n++;
 	}
 	fprintf(f, "entry = 0x%" PRIx64 " (purgatory)\n", ld->entry);
-	fprintf(f, "crash kernel range: 0x%" PRIx64 "-0x%" PRIx64 ", control reserve 0x%" PRIx64
-		"\n", crash_main(&ld->crash)->start, crash_main(&ld->crash)->end - 1, ld->reserve);
+	if (ld->crash.nr)
+		fprintf(f, "crash kernel range: 0x%" PRIx64 "-0x%" PRIx64 ", control reserve 0x%"
+			PRIx64 "\n", crash_main(&ld->crash)->start, crash_main(&ld->crash)->end - 1,
+			ld->reserve);
+	else
+		fprintf(f, "placed in System RAM 0x%" PRIx64 "-0x%" PRIx64 "\n", ld->ram.start,
+			ld->ram.end - 1);
 	for (unsigned int i = 0; i < ld->e820.nr; i++) {
 		const struct e820_ent *e = &ld->e820.e[i];
 
@@ -426,7 +575,18 @@ void kexec_load_print(FILE *f, const struct kexec_load *ld)
 			e->addr + e->size - 1, e820_type_name(e->type));
 	}
 	fprintf(f, "command line: %s\n", ld->cmdline ? ld->cmdline : "");
-	crashhdr_print(f, ld->elfhdr, ld->elfhdr_len);
+	if (ld->elfhdr)
+		crashhdr_print(f, ld->elfhdr, ld->elfhdr_len);
+}
+
+unsigned int kexec_load_segments(const struct kexec_load *ld, struct kexec_seg *out)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < SEG_NR; i++)
+		if (ld->seg[i].memsz)
+			out[n++] = ld->seg[i];
+	return n;
 }
 
 void kexec_load_free(struct kexec_load *ld)

@@ -28,11 +28,12 @@ enum kexec_seg_id {
 };
 
 struct kexec_load {
-	struct kexec_seg seg[SEG_NR];
-	unsigned int nr_seg;		/* SEG_INITRD only with an initrd */
+	struct kexec_seg seg[SEG_NR];	/* by id; memsz 0: not in this load */
+	unsigned int nr_seg;		/* segments in the load */
 	uint64_t entry;			/* relocated purgatory_start */
 	uint64_t reserve;		/* bytes left free at the range's bottom */
-	struct crash_ranges crash;
+	struct crash_ranges crash;	/* -p; nr 0 for a -l load */
+	struct mem_range ram;		/* -l: the System RAM range used */
 	struct e820_map e820;
 	char *cmdline;
 
@@ -52,11 +53,16 @@ struct kexec_load {
 extern const char *const kexec_seg_names[SEG_NR];
 
 /*
- * Build the whole load of a crash kernel for kexec_load. 0, or -PMD_E*
- * with the reason recorded in @log; -PMD_EUNSUPPORTED when no crash
- * kernel memory is reserved (exit status 1, as 2.0.25).
+ * Build the whole load for kexec_load: a crash kernel with -p (in the crash
+ * kernel range, with the crash header), else a kernel for kexec -e (in
+ * System RAM, the firmware's e820, no header). 0, or -PMD_E* with the
+ * reason recorded in @log; with -p, -PMD_EUNSUPPORTED and crash.nr 0 when
+ * no crash kernel memory is reserved (exit status 1, as 2.0.25).
  */
 int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct log_ctx *log);
+
+/* The segments in load order for kexec_load(2), into @out[SEG_NR]; their number. */
+unsigned int kexec_load_segments(const struct kexec_load *ld, struct kexec_seg *out);
 
 /* -d: segments (2.0.25's lines), e820, command line, crash header. */
 void kexec_load_print(FILE *f, const struct kexec_load *ld);

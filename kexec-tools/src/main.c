@@ -109,23 +109,24 @@ static int do_load(const struct kexec_opts *o, struct log_ctx *log, int *exit_co
 
 	if (o->file_syscall)
 		return do_load_file(o, log);
-	if (!o->panic)
-		return log_fail(log, PMD_EUNSUPPORTED,
-				"kexec_load of a -l kernel is not supported: use -s -l");
 	rc = kexec_load_build(&ld, o, log);
-	if (rc == -PMD_EUNSUPPORTED && !ld.crash.nr)
+	if (o->panic && rc == -PMD_EUNSUPPORTED && !ld.crash.nr)
 		*exit_code = KEXEC_EXIT_NOCRASHMEM;
 	if (!rc) {
-		warn_nfit(&ld, log);
+		if (o->panic)
+			warn_nfit(&ld, log);
 		if (o->debug)
 			kexec_load_print(stdout, &ld);
 		if (!o->dry_run) {
-			rc = sys_kexec_load(ld.entry, ld.seg, ld.nr_seg, true, log);
+			struct kexec_seg segs[SEG_NR];
+			unsigned int nr = kexec_load_segments(&ld, segs);
+
+			rc = sys_kexec_load(ld.entry, segs, nr, o->panic, log);
 			/* The kernel frees the old image before it loads the new one. */
-			if (rc && kexec_state(o->sysroot, true) == 0)
+			if (rc && o->panic && kexec_state(o->sysroot, true) == 0)
 				forget_record(o);
 		}
-		if (!rc && !o->dry_run) {
+		if (!rc && o->panic && !o->dry_run) {
 			static const char *const pmem_names[] = {
 				[PMEM_LIVE_NONE] = "none",
 				[PMEM_LIVE_ALL] = "all",

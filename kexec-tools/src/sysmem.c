@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "src/sysmem.h"
+#include "util/sysfs.h"
 
 #define CRASH_NAME	"Crash kernel"
 #define PAGE		4096u
@@ -275,4 +276,74 @@ uint64_t sysmem_ram_span(const struct iomem_tree *t)
 	if (!any)
 		return 0;
 	return hi - lo == UINT64_MAX ? UINT64_MAX : hi - lo + 1;
+}
+
+int e820_from_firmware(struct e820_map *m, const char *root, struct log_ctx *log)
+{
+	static const struct {
+		const char *name;
+		uint32_t type;
+	} types[] = {
+		{ "System RAM", E820_RAM },
+		{ "Reserved", E820_RESERVED },
+		{ "ACPI Tables", E820_ACPI },
+		{ "ACPI Non-volatile Storage", E820_NVS },
+		{ "Unusable memory", E820_UNUSABLE },
+		{ "Persistent Memory", E820_PMEM },
+		{ "Persistent Memory (legacy)", E820_PRAM },
+		{ "Soft Reserved", E820_SOFT_RESERVED },
+	};
+	char path[128], type[SYSFS_LINE_MAX];
+	uint64_t start, end;
+	unsigned int n, i;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	if (!sysfs_exists(root, "/sys/firmware/memmap/0"))
+		return log_fail(log, PMD_EUNSUPPORTED,
+				"no /sys/firmware/memmap: this kernel does not show its firmware memory map");
+	/* The kernel keeps at most a few hundred entries; 4096 bounds a hostile tree. */
+	for (n = 0; n < 4096; n++) {
+		struct e820_ent *e;
+
+		snprintf(path, sizeof(path), "/sys/firmware/memmap/%u", n);
+		if (!sysfs_exists(root, path))
+			break;
+		snprintf(path, sizeof(path), "/sys/firmware/memmap/%u/start", n);
+		ret = sysfs_read_hex(root, path, &start, log);
+		if (!ret) {
+			snprintf(path, sizeof(path), "/sys/firmware/memmap/%u/end", n);
+			ret = sysfs_read_hex(root, path, &end, log);
+		}
+		if (!ret) {
+			snprintf(path, sizeof(path), "/sys/firmware/memmap/%u/type", n);
+			ret = sysfs_read_line(root, path, type, sizeof(type), log);
+		}
+		if (!ret && end < start)
+			ret = log_fail(log, PMD_ECORRUPT, "/sys/firmware/memmap/%u ends before it starts",
+				       n);
+		for (i = 0; !ret && i < sizeof(types) / sizeof(types[0]); i++)
+			if (!strcmp(type, types[i].name))
+				break;
+		if (!ret && i == sizeof(types) / sizeof(types[0]))
+			ret = log_fail(log, PMD_ECORRUPT, "/sys/firmware/memmap/%u: unknown type '%s'",
+				       n, type);
+		if (!ret && m->nr == m->cap) {
+			unsigned int cap = m->cap ? m->cap * 2 : 64;
+
+			e = realloc(m->e, cap * sizeof(*e));
+			if (!e)
+				ret = log_fail(log, PMD_ENOMEM, "out of memory for the e820 table");
+			else {
+				m->e = e;
+				m->cap = cap;
+			}
+		}
+		if (ret) {
+			e820_free(m);
+			return ret;
+		}
+		m->e[m->nr++] = (struct e820_ent){ start, end - start + 1, types[i].type };
+	}
+	return 0;
 }

@@ -49,7 +49,10 @@ enum {
 	E820_RESERVED = 2,
 	E820_ACPI = 3,
 	E820_NVS = 4,
+	E820_UNUSABLE = 5,
 	E820_PMEM = 7,
+	E820_PRAM = 12,
+	E820_SOFT_RESERVED = 0xefffffff,
 };
 
 struct e820_ent {
@@ -82,6 +85,15 @@ struct e820_map {
 int e820_build(struct e820_map *m, const struct iomem_tree *t, const struct crash_ranges *cr,
 	       const struct mem_range *keep, struct log_ctx *log);
 void e820_free(struct e820_map *m);
+
+/*
+ * For a kernel loaded with -l: the firmware's own table, as the running
+ * kernel booted with it, from "<root>/sys/firmware/memmap/N/{start,end,type}"
+ * (end inclusive, type as e820_type_to_string() names it), in N order.
+ * 0; -PMD_EUNSUPPORTED when the folder is missing (no CONFIG_FIRMWARE_MEMMAP);
+ * -PMD_ECORRUPT for a value that does not parse or an unknown type.
+ */
+int e820_from_firmware(struct e820_map *m, const char *root, struct log_ctx *log);
 
 /*
  * Bytes of System RAM ("System RAM*" at any depth, kmem included: the

@@ -123,6 +123,14 @@ static int machine_free(void **state)
 	return 0;
 }
 
+static void rmdir_rel(const char *root, const char *rel)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(rmdir(path), 0);
+}
+
 static uint64_t le64_at(const uint8_t *p, size_t off)
 {
 	uint64_t v;
@@ -344,6 +352,63 @@ static void refusals(void **state)
 	kexec_load_free(&ld);
 }
 
+/*
+ * A kernel for kexec -e (-l without -s): in the largest System RAM range
+ * below 4 GiB, 0x100000-0x3ffdbfff, top-down; the firmware's e820 as it is;
+ * no crash header, no elfcorehdr=.
+ */
+static void normal_load(void **state)
+{
+	static const char *const fw[][3] = {
+		{ "0x0", "0x9fbff", "System RAM" },
+		{ "0x9fc00", "0x9ffff", "Reserved" },
+		{ "0xf0000", "0xfffff", "Reserved" },
+		{ "0x100000", "0x3ffdbfff", "System RAM" },
+		{ "0x3ffdc000", "0x3fffffff", "Reserved" },
+		{ "0xfffc0000", "0xffffffff", "Reserved" },
+		{ "0x100000000", "0x13fffffff", "Persistent Memory (legacy)" },
+	};
+	struct machine *m = *state;
+	struct kexec_load ld;
+	const struct kexec_seg *s;
+	char rel[64];
+
+	for (unsigned int i = 0; i < sizeof(fw) / sizeof(fw[0]); i++) {
+		static const char *const field[] = { "start", "end", "type" };
+
+		for (unsigned int f = 0; f < 3; f++) {
+			snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/%s", i, field[f]);
+			fake_write(m->root, rel, fw[i][f]);
+		}
+	}
+	m->o.panic = false;
+	m->o.normal = true;
+	assert_int_equal(kexec_load_build(&ld, &m->o, &m->log), 0);
+	assert_int_equal(ld.nr_seg, 4);
+	assert_int_equal(ld.seg[SEG_ELFCOREHDR].memsz, 0);
+	assert_string_equal(ld.cmdline, "root=/dev/vda console=ttyS0");
+	/* Purgatory and zero page at the top, the kernel at the 2 MiB boundary below. */
+	assert_true(ld.seg[SEG_PURGATORY].mem + ld.seg[SEG_PURGATORY].memsz == 0x3ffdc000);
+	assert_int_equal(ld.seg[SEG_KERNEL].mem, 0x3ea00000);
+	assert_int_equal(ld.seg[SEG_INITRD].mem, 0x3e9f0000);
+	s = &ld.seg[SEG_BOOTPARAMS];
+	assert_int_equal(((const uint8_t *)s->buf)[BP_E820_ENTRIES], 7);
+	assert_int_equal(le64_at(s->buf, BP_E820_TABLE + 3 * 20), 0x100000);
+	assert_int_equal(le64_at(s->buf, BP_E820_TABLE + 3 * 20 + 8), 0x3fedc000);
+	assert_int_equal(le32_at(s->buf, BP_E820_TABLE + 3 * 20 + 16), 1);
+	assert_int_equal(le32_at(s->buf, BP_E820_TABLE + 6 * 20 + 16), 12);
+	assert_int_equal(purgatory_params_of(&ld.purgatory)->nr_regions, 3);
+	kexec_load_free(&ld);
+
+	/* Without the firmware map: a clear refusal. */
+	fake_unlink(m->root, "sys/firmware/memmap/0/start");
+	fake_unlink(m->root, "sys/firmware/memmap/0/end");
+	fake_unlink(m->root, "sys/firmware/memmap/0/type");
+	rmdir_rel(m->root, "sys/firmware/memmap/0");
+	assert_int_equal(kexec_load_build(&ld, &m->o, &m->log), -PMD_EUNSUPPORTED);
+	kexec_load_free(&ld);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +416,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(corrupted_kernel, lab_machine, machine_free),
 		cmocka_unit_test_setup_teardown(pmem_modes, lab_machine, machine_free),
 		cmocka_unit_test_setup_teardown(refusals, lab_machine, machine_free),
+		cmocka_unit_test_setup_teardown(normal_load, lab_machine, machine_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,6 +75,8 @@ build_fill_helper() {
 # scenario had before.
 LAB_NVDIMMS=1
 LAB_NVDIMM_LABEL_SIZE=
+# RAM in GiB: SCENARIO_MEM (default 1); room for 3 GiB of NVDIMMs beside it.
+LAB_MEM=1
 
 # Bytes of a QEMU size with an optional K/M/G suffix.
 size_bytes() {
@@ -153,7 +155,7 @@ run_qemu() {
 	timeout -k 10 "$LAB_TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -display none -monitor none -no-reboot \
 		-accel tcg,thread=multi -smp 2 \
-		-machine pc,nvdimm=on -m 1G,slots=2,maxmem=4G \
+		-machine pc,nvdimm=on -m "${LAB_MEM}G,slots=2,maxmem=$((LAB_MEM + 3))G" \
 		"${nvdimm[@]}" \
 		-kernel "$kdir/bzImage" ${initrd:+-initrd "$initrd"} -append "$cmdline" \
 		-fsdev local,id=rootfs,path=/,security_model=none,readonly=on,multidevs=remap \
@@ -231,6 +233,9 @@ run_scenario() {
 	scenario_kernel "$(scenario_var "$sfile" SCENARIO_KERNEL)"
 	kdir=$KDIR
 	work=$LAB_WORK/$name
+	LAB_MEM=$(scenario_var "$sfile" SCENARIO_MEM)
+	LAB_MEM=${LAB_MEM:-1}
+	[[ $LAB_MEM =~ ^[1-9][0-9]?$ ]] || die "SCENARIO_MEM must be GiB (1-99), not '$LAB_MEM'"
 	LAB_NVDIMMS=$(scenario_var "$sfile" SCENARIO_NVDIMMS)
 	LAB_NVDIMMS=${LAB_NVDIMMS:-1}
 	LAB_NVDIMM_LABEL_SIZE=$(scenario_var "$sfile" SCENARIO_NVDIMM_LABEL_SIZE)

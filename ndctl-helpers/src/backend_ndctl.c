@@ -235,8 +235,19 @@ static int ndctl_kernel(void *priv, struct pk_kernel *k, struct log_ctx *log)
 	return pk_kernel_from_kcore(k, b->kcore, log);
 }
 
+static void ndctl_set_root(void *priv, const char *root)
+{
+	struct pk_ndctl_backend *b = priv;
+
+	if (!root || !*root)
+		return;
+	snprintf(b->kcore_buf, sizeof(b->kcore_buf), "%s/proc/kcore", root);
+	b->kcore = b->kcore_buf;
+}
+
 const struct pk_backend_ops pk_ndctl_ops = {
 	.name = "libndctl",
 	.namespaces = ndctl_namespaces,
 	.kernel = ndctl_kernel,
+	.set_root = ndctl_set_root,
 };

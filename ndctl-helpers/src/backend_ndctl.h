@@ -11,6 +11,7 @@
  */
 struct pk_ndctl_backend {
 	const char *kcore;	/* "/proc/kcore" */
+	char kcore_buf[4096];	/* <root>/proc/kcore after set_root */
 };
 
 extern const struct pk_backend_ops pk_ndctl_ops;

@@ -17,9 +17,10 @@ struct pk_command {
 	const char *summary;
 };
 
-/* check and forecast are the next ones (see the man page's ROADMAP). */
 static const struct pk_command commands[] = {
 	{ "list", pk_cmd_list, "namespaces, their struct pages and what a dump holds of them" },
+	{ "check", pk_cmd_check, "the kdump chain for pmem, each item PASS/WARN/FAIL with its fix" },
+	{ "forecast", pk_cmd_forecast, "the size of the next dump for each pmem setting" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -134,6 +134,12 @@ struct pk_backend_ops {
 	const char *name;
 	int (*namespaces)(void *priv, struct pk_system *sys, struct log_ctx *log);
 	int (*kernel)(void *priv, struct pk_kernel *k, struct log_ctx *log);
+	/*
+	 * Optional: read what can be read below @root (NULL: /), for the
+	 * hidden --sysroot of check. libndctl has no root: only the kernel
+	 * facts (/proc/kcore) move.
+	 */
+	void (*set_root)(void *priv, const char *root);
 };
 
 struct pk_backend {

@@ -120,6 +120,32 @@ check_pmem_page() {
 	fi
 }
 
+# pmem-kdump list before the crash against our makedumpfile after it: the
+# memmap bytes list reports are the metadata pages the filter kept, and the
+# rest of the namespace (data, info block and its padding) is what the
+# filter left out as pmem user data. (The lab's namespace is the whole
+# region.)
+check_pk_list() {
+	local res=$1 got meta user
+	if [ ! -s "$res/pk-list.json" ]; then
+		fail "$S: pmem-kdump list did not run before the crash (pk-list.json)"
+		return
+	fi
+	meta=$(sed -n 's/^pmem: \([0-9]*\) metadata pages.*/\1/p' "$res/capture.ours-E31.log" | head -n1)
+	user=$(report_value "$res/capture.ours-E31.log" "pmem userdata pages")
+	got=$(python3 -c '
+import json, sys
+ns = [n for n in json.load(open(sys.argv[1])) if n.get("map") == "dev"]
+meta = sum(n["dump"]["pmem_metadata_bytes"] for n in ns) // 4096
+rest = sum(n["ranges"]["namespace"]["size"] for n in ns) // 4096 - meta
+print(len(ns), meta, rest)' "$res/pk-list.json" 2>/dev/null)
+	if [ -n "$meta" ] && [ -n "$user" ] && [ "$got" = "1 $meta $user" ]; then
+		pass "$S: pmem-kdump list before the crash: $meta memmap pages, $user other namespace pages = our makedumpfile's pmem metadata and user data after it"
+	else
+		fail "$S: pmem-kdump list (namespaces, metadata, rest: ${got:-none}) vs makedumpfile (metadata ${meta:-?}, user data ${user:-?})"
+	fi
+}
+
 # All of the above on the results of scenario $S.
 check_kexec_ours() {
 	local res=$1
@@ -134,4 +160,5 @@ check_kexec_ours() {
 	check_refusal "$res/first.kexec-refusals.log" nonroot 0 'root'
 	check_refusal "$res/first.kexec-refusals.log" toobig 0 'does not fit: [0-9]+ bytes needed, [0-9]+ available'
 	check_pmem_page "$res"
+	check_pk_list "$res"
 }

@@ -230,8 +230,17 @@ kexec_lockdown() {
 	echo "refusal lockdown rc=$rc loaded=$(cat /sys/kernel/kexec_crash_loaded) lines=$(wc -l <"$R/refusal.lockdown") $(cat "$R/refusal.lockdown")"
 }
 
+# What pmem-kdump list says the dump will hold; the host compares it with
+# our makedumpfile's report from the crash that follows.
+pk_list() {
+	"$LAB_NDCTL_HELPERS" list | tee "$R/pk-list.json"
+}
+
 # Load the capture kernel, note memory, and crash into it.
 load_capture_and_crash() {
+	if [ -x "${LAB_NDCTL_HELPERS:-}" ]; then
+		soft_step pmem-kdump-list pk_list
+	fi
 	if [ "$KEXEC_MODE" = ours ]; then
 		step kexec-status kexec_status_peer
 		step kexec-refusals kexec_refusals

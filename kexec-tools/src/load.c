@@ -263,6 +263,63 @@ static int check_crash_size(const struct kexec_load *ld, const char *root, struc
 	return 0;
 }
 
+/* What the zero page takes from the running system. */
+struct boot_inputs {
+	uint64_t acpi_rsdp;
+	uint32_t subarch;
+	/* Entropy for the new kernel's early boot, as kexec_file gives it. */
+	uint8_t seed[BOOTPARAMS_RNG_SEED_MAX];
+	size_t seed_len;
+};
+
+static int read_boot_inputs(const char *root, struct boot_inputs *bi, struct log_ctx *log)
+{
+	int rc;
+
+	memset(bi, 0, sizeof(*bi));
+	rc = bootparams_read_firmware(root, &bi->acpi_rsdp, &bi->subarch, log);
+	if (!rc && getrandom(bi->seed, sizeof(bi->seed), GRND_NONBLOCK) == (ssize_t)sizeof(bi->seed))
+		bi->seed_len = sizeof(bi->seed);
+	return rc;
+}
+
+/*
+ * Once every segment has its address and the command line and e820 are
+ * final: the zero page, the relocated purgatory, the buffers and, last, so
+ * that they are of what gets loaded, the digests.
+ */
+static int finish_load(struct kexec_load *ld, const struct kexec_opts *o,
+		       const struct bzimage *bz, const struct boot_inputs *bi, struct log_ctx *log)
+{
+	const struct bootparams_in in = {
+		.bz = bz,
+		.e820 = &ld->e820,
+		.cmdline = ld->cmdline,
+		.load_addr = ld->seg[SEG_BOOTPARAMS].mem,
+		.initrd_addr = o->initrd ? ld->seg[SEG_INITRD].mem : 0,
+		.initrd_size = ld->initrd_size,
+		.acpi_rsdp = bi->acpi_rsdp,
+		.hardware_subarch = bi->subarch,
+		.rng_seed = bi->seed_len ? bi->seed : NULL,
+		.rng_seed_len = bi->seed_len,
+	};
+	int rc;
+
+	rc = bootparams_build(&in, &ld->bootparams, &ld->bootparams_len, log);
+	if (!rc && ld->bootparams_len > ld->seg[SEG_BOOTPARAMS].memsz)
+		rc = log_fail(log, PMD_EINVAL, "internal: zero page segment grew to %zu bytes",
+			      ld->bootparams_len);
+	if (!rc)
+		rc = purgatory_relocate(&ld->purgatory, ld->seg[SEG_PURGATORY].mem, log);
+	if (rc)
+		return rc;
+	fill_buffers(ld, bz, o);
+	rc = fill_purgatory(ld, log);
+	if (!rc && o->debug_corrupt)
+		rc = corrupt_segment(ld, o->debug_corrupt, log);
+	return rc;
+}
+
 /*
  * Where a -l kernel goes: the largest top-level System RAM range below
  * 4 GiB (the one the firmware and the running kernel left whole), or the
@@ -299,10 +356,8 @@ static int build_normal(struct kexec_load *ld, const struct kexec_opts *o, struc
 						   SEG_INITRD };
 	const char *root = root_of(o);
 	struct plan_req all[SEG_NR], req[SEG_NR];
-	uint64_t addr[SEG_NR], acpi_rsdp = 0;
-	uint32_t subarch = 0;
-	uint8_t seed[BOOTPARAMS_RNG_SEED_MAX];
-	size_t seed_len = 0;
+	uint64_t addr[SEG_NR];
+	struct boot_inputs bi;
 	struct bzimage bz;
 	char path[4096], *base = NULL;
 	unsigned int nr = 0;
@@ -329,9 +384,7 @@ static int build_normal(struct kexec_load *ld, const struct kexec_opts *o, struc
 		rc = purgatory_layout(&ld->purgatory, purgatory_blob,
 				      (size_t)(purgatory_blob_end - purgatory_blob), log);
 	if (!rc)
-		rc = bootparams_read_firmware(root, &acpi_rsdp, &subarch, log);
-	if (!rc && getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
-		seed_len = sizeof(seed);
+		rc = read_boot_inputs(root, &bi, log);
 	if (!rc) {
 		base = kexec_base_cmdline(o, log);
 		if (!base)
@@ -362,32 +415,7 @@ static int build_normal(struct kexec_load *ld, const struct kexec_opts *o, struc
 		ld->seg[order[i]].memsz = ALIGN_UP(req[i].memsz, PAGE_SIZE_4K);
 	}
 	ld->nr_seg = nr;
-	{
-		const struct bootparams_in in = {
-			.bz = &bz,
-			.e820 = &ld->e820,
-			.cmdline = ld->cmdline,
-			.load_addr = ld->seg[SEG_BOOTPARAMS].mem,
-			.initrd_addr = o->initrd ? ld->seg[SEG_INITRD].mem : 0,
-			.initrd_size = ld->initrd_size,
-			.acpi_rsdp = acpi_rsdp,
-			.hardware_subarch = subarch,
-			.rng_seed = seed_len ? seed : NULL,
-			.rng_seed_len = seed_len,
-		};
-		rc = bootparams_build(&in, &ld->bootparams, &ld->bootparams_len, log);
-	}
-	if (!rc && ld->bootparams_len > ld->seg[SEG_BOOTPARAMS].memsz)
-		rc = log_fail(log, PMD_EINVAL, "internal: zero page segment grew to %zu bytes",
-			      ld->bootparams_len);
-	if (!rc)
-		rc = purgatory_relocate(&ld->purgatory, ld->seg[SEG_PURGATORY].mem, log);
-	if (rc)
-		goto out;
-	fill_buffers(ld, &bz, o);
-	rc = fill_purgatory(ld, log);
-	if (!rc && o->debug_corrupt)
-		rc = corrupt_segment(ld, o->debug_corrupt, log);
+	rc = finish_load(ld, o, &bz, &bi, log);
 out:
 	free(base);
 	return rc;
@@ -399,11 +427,8 @@ int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct l
 	struct live_kernel lk = { 0 };
 	struct pmem_live pmem = { 0 };
 	struct plan_req req[SEG_NR];
-	uint64_t addr[SEG_NR], acpi_rsdp = 0;
-	uint32_t subarch = 0;
-	/* Entropy for the capture kernel's early boot, as kexec_file gives it. */
-	uint8_t seed[BOOTPARAMS_RNG_SEED_MAX];
-	size_t seed_len = 0;
+	uint64_t addr[SEG_NR];
+	struct boot_inputs bi;
 	struct bzimage bz;
 	char path[4096], *base = NULL;
 	size_t cmdline_max;
@@ -445,9 +470,7 @@ int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct l
 		rc = purgatory_layout(&ld->purgatory, purgatory_blob,
 				      (size_t)(purgatory_blob_end - purgatory_blob), log);
 	if (!rc)
-		rc = bootparams_read_firmware(root, &acpi_rsdp, &subarch, log);
-	if (!rc && getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
-		seed_len = sizeof(seed);
+		rc = read_boot_inputs(root, &bi, log);
 	if (!rc) {
 		base = kexec_base_cmdline(o, log);
 		if (!base)
@@ -488,37 +511,11 @@ int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct l
 						addr[SEG_ELFCOREHDR] + ld->seg[SEG_ELFCOREHDR].memsz };
 		rc = e820_build(&ld->e820, &ld->iomem, &ld->crash, &keep, log);
 	}
-	if (!rc) {
-		const struct bootparams_in in = {
-			.bz = &bz,
-			.e820 = &ld->e820,
-			.cmdline = ld->cmdline,
-			.load_addr = addr[SEG_BOOTPARAMS],
-			.initrd_addr = o->initrd ? addr[SEG_INITRD] : 0,
-			.initrd_size = ld->initrd_size,
-			.acpi_rsdp = acpi_rsdp,
-			.hardware_subarch = subarch,
-			.rng_seed = seed_len ? seed : NULL,
-			.rng_seed_len = seed_len,
-		};
-		rc = bootparams_build(&in, &ld->bootparams, &ld->bootparams_len, log);
-	}
-	if (!rc && ld->bootparams_len > ld->seg[SEG_BOOTPARAMS].memsz)
-		rc = log_fail(log, PMD_EINVAL, "internal: zero page segment grew to %zu bytes",
-			      ld->bootparams_len);
-	if (!rc)
-		rc = purgatory_relocate(&ld->purgatory, addr[SEG_PURGATORY], log);
 	if (rc)
 		goto out;
-
 	ld->seg[SEG_ELFCOREHDR].buf = ld->elfhdr;
 	ld->seg[SEG_ELFCOREHDR].bufsz = ld->elfhdr_len;
-	fill_buffers(ld, &bz, o);
-
-	/* Last: every patch is in, so the digests are of what gets loaded. */
-	rc = fill_purgatory(ld, log);
-	if (!rc && o->debug_corrupt)
-		rc = corrupt_segment(ld, o->debug_corrupt, log);
+	rc = finish_load(ld, o, &bz, &bi, log);
 out:
 	free(base);
 	pmem_live_free(&pmem);

@@ -209,5 +209,26 @@ check(same, "after disable/enable of the fsdax and devdax namespaces: the same r
 sys.exit(1 if fails else 0)
 EOF
 
+# The crash: our makedumpfile's pmem counts against pmem-kdump list's
+# forecast. Metadata: the memmaps of the enabled map=dev namespaces. User
+# data: every other page of the two regions' PF_DEV PT_LOADs.
+res=$("$LAB" run-dir ndctl-list)
+meta=$(sed -n 's/^pmem: \([0-9]*\) metadata pages.*/\1/p' "$res/capture.ours-E31.log" 2>/dev/null | head -n1)
+user=$(report_value "$res/capture.ours-E31.log" "pmem userdata pages")
+regions=
+while read -r rs re; do
+	regions=$((${regions:-0} + (16#$re - 16#$rs + 1) / 4096))
+done < <(sed -n 's/^\([0-9a-f]*\)-\([0-9a-f]*\) : Persistent Memory$/\1 \2/p' "$res/first.iomem" 2>/dev/null)
+got=$(python3 -c '
+import json, sys
+ns = json.load(open(sys.argv[1]))
+print(sum(n["dump"]["pmem_metadata_bytes"] for n in ns) // 4096)' "$res/first.pk-list-crash.json" 2>/dev/null)
+if [ -n "$meta" ] && [ -n "$user" ] && [ "$got" = "$meta" ] && [ -n "$regions" ] &&
+	[ "$((regions - meta))" = "$user" ]; then
+	pass "ndctl-list: after the crash our makedumpfile kept $meta pmem metadata pages = pmem-kdump list's memmap bytes / 4096, and left out $user = the regions' $regions pages - $meta"
+else
+	fail "ndctl-list: crash: makedumpfile metadata ${meta:-?} user ${user:-?}, pmem-kdump list metadata ${got:-?}, regions ${regions:-?} pages"
+fi
+
 [ "$failures" -eq 0 ] || exit 1
 exit 0

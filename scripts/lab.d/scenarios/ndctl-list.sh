@@ -5,11 +5,18 @@
 # `ndctl list` and `pmem-kdump list` outputs, the running kernel's
 # devm_memmap_vmcore list (walked through /proc/kcore by pmem-metadata.py)
 # and, last, each fsdax/devdax namespace's info block (read-infoblock
-# needs the namespace disabled). No crash: test/lab/ndctl-list.sh compares.
+# needs the namespace disabled). Then a crash, the capture kernel loaded by
+# our kexec -p, and our makedumpfile -E -d 31 on /proc/vmcore: its pmem
+# counts are compared with what pmem-kdump list said before (no vmcore is
+# kept). test/lab/ndctl-list.sh compares.
 # shellcheck shell=bash disable=SC2034 # read by scripts/lab and guest/init
 SCENARIO_DESC="pmem-kdump list beside ndctl list: two labelled NVDIMMs, every namespace mode"
-SCENARIO_CMDLINE=""
+SCENARIO_CMDLINE="crashkernel=256M"
 SCENARIO_VMCORE=0
+KEXEC_MODE="ours"
+# capture_cmdline, load_capture, check_nd_off, ours_E31.
+# shellcheck source=../guest/kdump-fsdax.lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../guest/kdump-fsdax.lib.sh"
 SCENARIO_NVDIMMS=2
 SCENARIO_NVDIMM_LABEL_SIZE=128K
 
@@ -19,6 +26,7 @@ PK=${LAB_NDCTL_HELPERS:-}
 nl_info() {
 	uname -a
 	cat /proc/cmdline
+	cat /proc/iomem >"$R/first.iomem"
 	grep -E 'Persistent Memory|System RAM' /proc/iomem
 	ndctl list -BDRNi
 	if [ -z "$PK" ] || [ ! -x "$PK" ]; then
@@ -119,5 +127,23 @@ stage_first() {
 	step lists nl_lists
 	step kernel-list nl_kernel_list
 	step infoblocks nl_infoblocks
+	step pk-list-crash nl_list_before_crash
+	step "kexec-$KEXEC_MODE" load_capture
+	marker "STEP panic start"
+	echo c >/proc/sysrq-trigger
+	marker "STEP panic fail"
+	lab_finish fail "sysrq-c returned"
+}
+
+# What the dump will hold, as pmem-kdump says just before the crash.
+nl_list_before_crash() {
+	"$PK" list | tee "$R/first.pk-list-crash.json"
+}
+
+stage_capture() {
+	step info capture_info
+	step nd-off check_nd_off
+	step ours-E31 ours_E31
+	rm -f "$R/ours.E31.elf"
 	lab_finish ok
 }

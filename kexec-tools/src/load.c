@@ -320,6 +320,40 @@ static int finish_load(struct kexec_load *ld, const struct kexec_opts *o,
 	return rc;
 }
 
+/* The kernel and initrd files, the kernel's setup header checked. */
+static int read_images(struct kexec_load *ld, const struct kexec_opts *o, bool need_5level,
+		       struct bzimage *bz, struct log_ctx *log)
+{
+	int rc;
+
+	rc = kexec_read_file(o->kernel, "kernel", &ld->kernel_file, &ld->kernel_file_size, log);
+	if (!rc)
+		rc = bzimage_parse(bz, ld->kernel_file, ld->kernel_file_size, need_5level, log);
+	if (!rc && o->initrd)
+		rc = kexec_read_file(o->initrd, "initrd", &ld->initrd, &ld->initrd_size, log);
+	if (!rc && o->initrd && !ld->initrd_size)
+		rc = log_fail(log, PMD_EINVAL, "initrd %s is empty", o->initrd);
+	return rc;
+}
+
+/* What every load needs besides the images: purgatory, zero page inputs, command line. */
+static int read_common(struct kexec_load *ld, const struct kexec_opts *o, struct boot_inputs *bi,
+		       char **base, struct log_ctx *log)
+{
+	int rc;
+
+	rc = purgatory_layout(&ld->purgatory, purgatory_blob,
+			      (size_t)(purgatory_blob_end - purgatory_blob), log);
+	if (!rc)
+		rc = read_boot_inputs(root_of(o), bi, log);
+	if (!rc) {
+		*base = kexec_base_cmdline(o, log);
+		if (!*base)
+			rc = log_error_status(log) ? -log_error_status(log) : -PMD_ENOMEM;
+	}
+	return rc;
+}
+
 /*
  * Where a -l kernel goes: the largest top-level System RAM range below
  * 4 GiB (the one the firmware and the running kernel left whole), or the
@@ -368,28 +402,13 @@ static int build_normal(struct kexec_load *ld, const struct kexec_opts *o, struc
 		rc = iomem_read(&ld->iomem, path, log);
 	if (!rc)
 		rc = pick_ram(&ld->iomem, &ld->ram, log);
-	if (!rc)
-		rc = kexec_read_file(o->kernel, "kernel", &ld->kernel_file, &ld->kernel_file_size,
-				     log);
 	/* No kcore needed for -l: the 5-level rule is the kernel's to check at exec. */
 	if (!rc)
-		rc = bzimage_parse(&bz, ld->kernel_file, ld->kernel_file_size, false, log);
-	if (!rc && o->initrd)
-		rc = kexec_read_file(o->initrd, "initrd", &ld->initrd, &ld->initrd_size, log);
-	if (!rc && o->initrd && !ld->initrd_size)
-		rc = log_fail(log, PMD_EINVAL, "initrd %s is empty", o->initrd);
+		rc = read_images(ld, o, false, &bz, log);
 	if (!rc)
 		rc = e820_from_firmware(&ld->e820, root, log);
 	if (!rc)
-		rc = purgatory_layout(&ld->purgatory, purgatory_blob,
-				      (size_t)(purgatory_blob_end - purgatory_blob), log);
-	if (!rc)
-		rc = read_boot_inputs(root, &bi, log);
-	if (!rc) {
-		base = kexec_base_cmdline(o, log);
-		if (!base)
-			rc = log_error_status(log) ? -log_error_status(log) : -PMD_ENOMEM;
-	}
+		rc = read_common(ld, o, &bi, &base, log);
 	if (!rc && strlen(base) > bz.cmdline_size)
 		rc = log_fail(log, PMD_EINVAL, "the command line takes %zu bytes, the kernel accepts %u",
 			      strlen(base), bz.cmdline_size);
@@ -447,14 +466,7 @@ int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct l
 	if (!rc)
 		rc = live_kernel_read(&lk, root, log);
 	if (!rc)
-		rc = kexec_read_file(o->kernel, "kernel", &ld->kernel_file, &ld->kernel_file_size,
-				     log);
-	if (!rc)
-		rc = bzimage_parse(&bz, ld->kernel_file, ld->kernel_file_size, lk.la57, log);
-	if (!rc && o->initrd)
-		rc = kexec_read_file(o->initrd, "initrd", &ld->initrd, &ld->initrd_size, log);
-	if (!rc && o->initrd && !ld->initrd_size)
-		rc = log_fail(log, PMD_EINVAL, "initrd %s is empty", o->initrd);
+		rc = read_images(ld, o, lk.la57, &bz, log);
 	if (!rc)
 		rc = pmem_live_ranges(&pmem, &ld->iomem, root, o->pmem, log);
 	if (!rc) {
@@ -467,15 +479,7 @@ int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct l
 		rc = crashhdr_build(&in, &ld->elfhdr, &ld->elfhdr_len, log);
 	}
 	if (!rc)
-		rc = purgatory_layout(&ld->purgatory, purgatory_blob,
-				      (size_t)(purgatory_blob_end - purgatory_blob), log);
-	if (!rc)
-		rc = read_boot_inputs(root, &bi, log);
-	if (!rc) {
-		base = kexec_base_cmdline(o, log);
-		if (!base)
-			rc = log_error_status(log) ? -log_error_status(log) : -PMD_ENOMEM;
-	}
+		rc = read_common(ld, o, &bi, &base, log);
 	if (rc)
 		goto out;
 

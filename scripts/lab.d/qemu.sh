@@ -130,11 +130,39 @@ nvdimm_args() {
 	done
 }
 
+# The pmemdump .deb built by scripts/test (test/deb/build.sh) beside the
+# plain build, or PMEMDUMP_DEB; the scenarios that install it need it.
+ours_deb() {
+	local d
+	if [ -n "${PMEMDUMP_DEB:-}" ]; then
+		readlink -f "$PMEMDUMP_DEB"
+		return
+	fi
+	d=$REPO/build/deb
+	[ -n "${PMEMDUMP_BUILD:-}" ] && d=$(dirname "$PMEMDUMP_BUILD")/deb
+	find "$d" -maxdepth 1 -name 'pmemdump_*_amd64.deb' 2>/dev/null | sort | tail -n 1 | xargs -r readlink -f
+}
+
+# Debian's packages a scenario installs in the guest (SCENARIO_DEBS),
+# downloaded once into the cache; nothing is installed on the host.
+DEB_CACHE=${PMEMDUMP_DEB_CACHE:-/var/cache/pmemdump/debs}
+fetch_debs() {
+	local p missing=()
+	mkdir -p "$DEB_CACHE"
+	for p in "$@"; do
+		compgen -G "$DEB_CACHE/${p}_*.deb" >/dev/null || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "downloading ${missing[*]} into $DEB_CACHE"
+	(cd "$DEB_CACHE" && apt-get download "${missing[@]}" >&2) || die "apt-get download ${missing[*]} failed"
+}
+
 # pmemdump.initrd= and pmemdump.modules= only for a kernel that needs them
 # (Debian's): the capture kernel is loaded with the same initramfs, and the
 # guest makes the modules dir visible under /lib/modules.
 guest_cmdline() {
-	local name=$1 kdir=$2 work=$3 extra=$4 initrd=${5:-} modules=${6:-} ours kexec pk
+	local name=$1 kdir=$2 work=$3 extra=$4 initrd=${5:-} modules=${6:-} ours kexec pk deb=
+	deb=${LAB_DEB:-}
 	ours=$(ours_binary || true)
 	kexec=$(ours_kexec || true)
 	pk=$(ours_pmem_kdump || true)
@@ -145,12 +173,13 @@ guest_cmdline() {
 		"pmemdump.kernel=$kdir pmemdump.tools=$work/bin" \
 		${initrd:+"pmemdump.initrd=$initrd"} ${modules:+"pmemdump.modules=$modules"} \
 		${ours:+"pmemdump.ours=$ours"} ${kexec:+"pmemdump.kexec=$kexec"} \
-		${pk:+"pmemdump.ndctl_helpers=$pk"} $extra
+		${pk:+"pmemdump.ndctl_helpers=$pk"} \
+		${LAB_INIT:+"pmemdump.init=$LAB_INIT"} ${deb:+"pmemdump.deb=$deb" "pmemdump.debs=$DEB_CACHE"} $extra
 }
 
 # -no-reboot turns the guest's final sysrq-b (and panic=-1) into a QEMU exit.
 run_qemu() {
-	local kdir=$1 work=$2 cmdline=$3 initrd=${4:-} nvdimm=()
+	local kdir=$1 work=$2 cmdline=$3 initrd=${4:-} serial=${5:-$2/serial.log} nvdimm=()
 	mapfile -t nvdimm < <(nvdimm_args "$work")
 	timeout -k 10 "$LAB_TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -display none -monitor none -no-reboot \
@@ -163,7 +192,7 @@ run_qemu() {
 		-fsdev local,id=results,path="$work/results",security_model=none \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \
 		-drive file="$work/disk.img",if=virtio,format=raw \
-		-serial file:"$work/serial.log" </dev/null >&2
+		-serial file:"$serial" </dev/null >&2
 }
 
 # Decide from the serial log whether the run worked; say which step failed.
@@ -227,7 +256,7 @@ scenario_kernel() {
 }
 
 run_scenario() {
-	local name=$1 sfile kdir work cmdline start rc=0
+	local name=$1 sfile kdir work cmdline start rc=0 boots stage
 	sfile=$(scenario_file "$name")
 	need_cmd qemu-system-x86_64 timeout gcc truncate
 	scenario_kernel "$(scenario_var "$sfile" SCENARIO_KERNEL)"
@@ -245,11 +274,35 @@ run_scenario() {
 	flock -n 9 || die "another run of $name is in progress"
 	prepare_work "$work"
 	build_fill_helper "$work/bin"
-	cmdline=$(guest_cmdline "$name" "$kdir" "$work" "$(scenario_var "$sfile" SCENARIO_CMDLINE)" \
-		"$KINITRD" "$KMODULES")
-	say "running $name on $(sed -n 's/^release=//p' "$kdir/meta") (serial log: $work/serial.log, timeout ${LAB_TIMEOUT}s)"
+	LAB_INIT=$(scenario_var "$sfile" SCENARIO_INIT)
+	LAB_DEB=
+	if [ "$LAB_INIT" = systemd ]; then
+		# The persistent root's disk (lab_persistent_root, guest/lib.sh).
+		mkfs.ext4 -q -F "$work/disk.img" || die "mkfs.ext4 $work/disk.img failed"
+	fi
+	if [ -n "$(scenario_var "$sfile" SCENARIO_DEBS)" ]; then
+		# shellcheck disable=SC2046 # a list of package names
+		fetch_debs $(scenario_var "$sfile" SCENARIO_DEBS)
+		LAB_DEB=$(ours_deb)
+		[ -n "$LAB_DEB" ] || die "no pmemdump .deb built (test/deb/build.sh, or set PMEMDUMP_DEB)"
+	fi
+	boots=$(scenario_var "$sfile" SCENARIO_BOOTS)
 	start=$(now)
-	run_qemu "$kdir" "$work" "$cmdline" "$KINITRD" || rc=$?
+	: >"$work/serial.log"
+	for stage in ${boots:-first}; do
+		cmdline=$(guest_cmdline "$name" "$kdir" "$work" "$(scenario_var "$sfile" SCENARIO_CMDLINE)" \
+			"$KINITRD" "$KMODULES")
+		cmdline=${cmdline/pmemdump.stage=first/pmemdump.stage=$stage}
+		say "running $name${boots:+ (boot $stage)} on $(sed -n 's/^release=//p' "$kdir/meta") (serial log: $work/serial.log, timeout ${LAB_TIMEOUT}s)"
+		rc=0
+		run_qemu "$kdir" "$work" "$cmdline" "$KINITRD" "$work/serial.$stage.log" || rc=$?
+		cat "$work/serial.$stage.log" >>"$work/serial.log"
+		echo "boot_${stage}_seconds=$(elapsed "$start")" >>"$work/results/boots.meta"
+		# A boot that ends in a capture kernel's reboot has no result line;
+		# a failed step or QEMU's own failure ends the run there.
+		[ "$rc" -eq 0 ] || break
+		! grep -aq '^PMEMDUMP-STEP .* fail\|^PMEMDUMP-RESULT fail' "$work/serial.$stage.log" || break
+	done
 	echo "seconds=$(elapsed "$start")" >"$work/results/run.meta"
 	echo "qemu_rc=$rc" >>"$work/results/run.meta"
 	if [ "$(scenario_var "$sfile" SCENARIO_VMCORE)" = 1 ]; then

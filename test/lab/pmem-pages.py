@@ -20,10 +20,20 @@
         source          "vmcoreinfo" (the kernel series' list) or
                         "infoblock" (a stock kernel: each flagged range's
                         namespace info block at +4 KiB, map=dev only)
+  pmem-pages.py device IMAGE BASE
+      from an NVDIMM's backing file on the host (the namespace at its
+      start) and the region's physical address BASE: the memmap and the
+      first data page as the info block at +4 KiB places them, as
+      "memmap=START-END" and "data=ADDR" (map=dev only), read from the
+      device itself rather than from any dump.
   pmem-pages.py count FILE
       how many times a whole page of the marker (the 16-byte marker repeated
       256 times) occurs in FILE, not overlapping: the marker pages that an
       ELF dump or an uncompressed kdump file carries.
+  pmem-pages.py count-from ELF START
+      the same count over the bytes of the PT_LOADs of ELF at or above the
+      physical address START (pmem, when START is the region's start): the
+      marker pages an ELF dump carries there, whole pages at their place.
   pmem-pages.py page VMCORE VMLINUX PADDR [INO]
       with drgn: the struct page of PADDR ("page= flags= mapping= index="),
       its dev_pagemap type, and with INO the i_mapping of that inode on the
@@ -59,6 +69,31 @@ def le(data, off, size):
     return int.from_bytes(data[off:off + size], "little")
 
 
+def infoblock_memmap(sb, paddr, size):
+    """The memmap [start, end) that the nd_pfn_sb @sb of a namespace at
+    @paddr of @size bytes puts on the device, or None."""
+    if sb[:16] not in (b"NVDIMM_PFN_INFO\0", b"NVDIMM_DAX_INFO\0"):
+        return None
+    minor = le(sb, 54, 2)
+    dataoff, mode = le(sb, 56, 8), le(sb, 72, 4)
+    start_pad = le(sb, 76, 4) if minor >= 1 else 0
+    if mode == 2 and 0x2000 + start_pad < dataoff <= size:
+        return (paddr + start_pad + 0x2000, paddr + dataoff)
+    return None
+
+
+def device(image, base):
+    with open(image, "rb") as f:
+        f.seek(0x1000)
+        sb = f.read(PAGE)
+        size = os.fstat(f.fileno()).st_size
+    r = infoblock_memmap(sb, base, size)
+    if not r:
+        raise SystemExit(f"{image}: no map=dev info block at +4 KiB")
+    print(f"memmap={r[0]:#x}-{r[1]:#x}")
+    print(f"data={r[1]:#x}")
+
+
 def infoblock_ranges(core):
     """Without the kernel series: the memmap of each flagged range's first
     namespace, from its nd_pfn_sb (drivers/nvdimm/pfn.h): [start + start_pad
@@ -68,14 +103,9 @@ def infoblock_ranges(core):
         _, flags, _, _, paddr, filesz, _ = p
         if not flags & PF_DEV or filesz < 0x2000:
             continue
-        sb = core.read_phys(paddr + 0x1000, PAGE)
-        if sb[:16] not in (b"NVDIMM_PFN_INFO\0", b"NVDIMM_DAX_INFO\0"):
-            continue
-        minor = le(sb, 54, 2)
-        dataoff, mode = le(sb, 56, 8), le(sb, 72, 4)
-        start_pad = le(sb, 76, 4) if minor >= 1 else 0
-        if mode == 2 and 0x2000 + start_pad < dataoff <= filesz:
-            ranges.append((paddr + start_pad + 0x2000, paddr + dataoff))
+        r = infoblock_memmap(core.read_phys(paddr + 0x1000, PAGE), paddr, filesz)
+        if r:
+            ranges.append(r)
     return ranges
 
 
@@ -135,6 +165,20 @@ def count(path):
     print(n)
 
 
+def count_from(path, start):
+    core = pmem_metadata().Core(path)
+    n = 0
+    with open(path, "rb") as f:
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        for p in core.loads():
+            _, _, off, _, paddr, filesz, _ = p
+            first = max(0, -(-(start - paddr) // PAGE)) if paddr < start else 0
+            for i in range(first, filesz // PAGE):
+                n += mm[off + i * PAGE:off + (i + 1) * PAGE] == MARK_PAGE
+        mm.close()
+    print(n)
+
+
 def page(vmcore, vmlinux, paddr, ino=None):
     import drgn
     from drgn.helpers.linux.list import list_for_each_entry
@@ -167,6 +211,10 @@ def page(vmcore, vmlinux, paddr, ino=None):
 def main(argv):
     if len(argv) == 3 and argv[1] == "stats":
         stats(argv[2])
+    elif len(argv) == 4 and argv[1] == "device":
+        device(argv[2], int(argv[3], 0))
+    elif len(argv) == 4 and argv[1] == "count-from":
+        count_from(argv[2], int(argv[3], 0))
     elif len(argv) == 3 and argv[1] == "count":
         count(argv[2])
     elif len(argv) in (5, 6) and argv[1] == "page":

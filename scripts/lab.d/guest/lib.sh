@@ -13,6 +13,84 @@ STEP_CONSOLE_LINES=120
 
 marker() { echo "PMEMDUMP-$*"; }
 
+# pmemdump.key=value from the command line, as LAB_KEY=value.
+lab_cmdline_vars() {
+	local arg key words
+	read -ra words </proc/cmdline
+	for arg in "${words[@]}"; do
+		case $arg in
+		pmemdump.*=*)
+			key=${arg%%=*}
+			key=${key#pmemdump.}
+			printf -v "LAB_${key^^}" '%s' "${arg#*=}"
+			;;
+		esac
+	done
+}
+
+# Run the scenario's function for this stage (first, capture, second, ...).
+lab_run_stage() {
+	if declare -F "stage_$LAB_STAGE" >/dev/null; then
+		"stage_$LAB_STAGE"
+	else
+		lab_finish fail "scenario $LAB_SCENARIO has no stage $LAB_STAGE"
+	fi
+}
+
+# pmemdump.init=systemd: the 9p root stays read-only, and /etc, /usr, /var
+# and /boot become overlays whose upper layers are on the run's disk
+# (/dev/vda, made ext4 by the host), so that what one boot installs is there
+# in the capture kernel and in the next boot (/bin, /sbin and /lib are links
+# into /usr on the host). After a crash the upper file system is mounted
+# again with its journal replayed; the overlay work directories are kept.
+LAB_PERSIST=/run/lab/persist
+lab_persistent_root() {
+	local d
+	mkdir -p "$LAB_PERSIST"
+	mount -t ext4 /dev/vda "$LAB_PERSIST" || return 1
+	for d in etc usr var boot; do
+		mkdir -p "$LAB_PERSIST/$d/upper" "$LAB_PERSIST/$d/work" || return 1
+		mount -t overlay -o "lowerdir=/$d,upperdir=$LAB_PERSIST/$d/upper,workdir=$LAB_PERSIST/$d/work" \
+			overlay "/$d" || return 1
+	done
+}
+
+# systemd as on a server, minus what the host enabled for itself: the
+# host's enabled units and the serial getty are masked, and the default
+# target runs the scenario's stage (guest/stage) after basic.target, where
+# kdump-tools.service loads the capture kernel. Written into the persistent
+# /etc once, in the first boot.
+lab_systemd_units() {
+	local etc=/etc/systemd/system u
+	for u in "$etc"/*.wants/* serial-getty@ttyS0.service getty.target systemd-firstboot.service; do
+		u=${u##*/}
+		[ -e "$etc/$u" ] && [ ! -L "$etc/$u" ] && continue
+		ln -sfn /dev/null "$etc/$u"
+	done
+	rm -rf "$etc"/*.wants
+	cat >"$etc/pmemdump-lab.service" <<-UNIT
+		[Unit]
+		Description=pmemdump lab stage
+		After=basic.target kdump-tools.service
+
+		[Service]
+		Type=oneshot
+		ExecStart=$GUEST_DIR/stage
+		StandardOutput=tty
+		StandardError=tty
+		TTYPath=/dev/ttyS0
+	UNIT
+	cat >"$etc/pmemdump-lab.target" <<-UNIT
+		[Unit]
+		Description=pmemdump lab
+		Requires=basic.target pmemdump-lab.service
+		After=basic.target pmemdump-lab.service
+		AllowIsolate=yes
+	UNIT
+	ln -sfn "$etc/pmemdump-lab.target" "$etc/default.target"
+	: >/etc/fstab
+}
+
 # Stop the guest without poweroff (which QEMU ignored in this setup): an
 # immediate reboot plus QEMU's -no-reboot makes QEMU exit with status 0.
 lab_finish() {

@@ -57,7 +57,7 @@ static void run(char *vmcore, const char *format, uint8_t sel, const char *name)
 	argv[argc] = NULL;
 	fuzz_log_init(&log);
 	if (options_parse(&opt, &log, argc, argv) == OPTIONS_RUN)
-		dump_main(&opt);
+		dump_main(&opt, NULL);
 	unlink(out);
 	fuzz_log_destroy(&log);
 }

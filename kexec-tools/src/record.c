@@ -1,50 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
-#include <stdio.h>
+#include <limits.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "src/record.h"
+#include "util/kvfile.h"
+#include "util/records.h"
 #include "util/sysfs.h"
-
-/* A value must stay on its line: the reader splits on newlines. */
-static const char *one_line(const char *v)
-{
-	return v && !strchr(v, '\n') ? v : "";
-}
 
 int kexec_record_write(const char *root, const struct kexec_record *r, struct log_ctx *log)
 {
-	char path[4096], tmp[4200], dir[4096];
-	FILE *f;
+	struct kvfile kv;
 	int rc;
 
-	rc = sysfs_path(path, sizeof(path), root, KEXEC_RECORD_PATH, log);
-	if (rc)
-		return rc;
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return log_fail(log, PMD_EIO, "cannot create %s: %s", dir, strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return log_fail(log, PMD_EIO, "cannot write %s: %s", tmp, strerror(errno));
-	fprintf(f, "syscall=%s\nkernel=%s\ninitrd=%s\npmem=%s\ncmdline=%s\n", one_line(r->syscall),
-		one_line(r->kernel), one_line(r->initrd), one_line(r->pmem), one_line(r->cmdline));
-	if (fclose(f) || rename(tmp, path)) {
-		rc = errno;
-		unlink(tmp);
-		return log_fail(log, PMD_EIO, "cannot write %s: %s", path, strerror(rc));
-	}
-	return 0;
+	/* The order is kexec(8)'s, and what test/lab reads. */
+	kvfile_init(&kv);
+	kvfile_add(&kv, REC_LOAD_SYSCALL, r->syscall);
+	kvfile_add(&kv, REC_LOAD_KERNEL, r->kernel);
+	kvfile_add(&kv, REC_LOAD_INITRD, r->initrd);
+	kvfile_add(&kv, REC_LOAD_PMEM, r->pmem);
+	kvfile_add(&kv, REC_LOAD_CMDLINE, r->cmdline);
+	rc = kvfile_replace(&kv, root, REC_LOAD_PATH, REC_LOAD_DIR_MODE, REC_LOAD_MODE, log);
+	kvfile_free(&kv);
+	return rc;
 }
 
 int kexec_record_remove(const char *root, struct log_ctx *log)
 {
-	char path[4096];
-	int rc = sysfs_path(path, sizeof(path), root, KEXEC_RECORD_PATH, log);
+	char path[PATH_MAX];
+	int rc = sysfs_path(path, sizeof(path), root, REC_LOAD_PATH, log);
 
 	if (rc)
 		return rc;

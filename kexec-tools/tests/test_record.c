@@ -8,6 +8,7 @@
 
 #include "../../lib/util/tests/fakeroot.h"
 #include "src/record.h"
+#include "util/records.h"
 
 static char *read_all(const char *root)
 {
@@ -16,7 +17,7 @@ static char *read_all(const char *root)
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s%s", root, KEXEC_RECORD_PATH);
+	snprintf(path, sizeof(path), "%s%s", root, REC_LOAD_PATH);
 	f = fopen(path, "r");
 	if (!f)
 		return NULL;

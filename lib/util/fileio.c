@@ -132,8 +132,7 @@ int out_file_create(struct out_file *of, struct log_ctx *log, const char *path, 
 	return 0;
 }
 
-/* pwrite all of @buf; no error recorded. */
-static int write_all(int fd, const void *buf, size_t len, uint64_t off)
+int pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
 {
 	const char *p = buf;
 
@@ -167,7 +166,7 @@ static int zero_fill(struct out_file *of, uint64_t from, uint64_t to)
 	while (from < to) {
 		size_t n = to - from < sizeof(zeros) ? (size_t)(to - from) : sizeof(zeros);
 
-		if (write_all(of->fd, zeros, n, from) < 0)
+		if (pwrite_full(of->fd, zeros, n, from) < 0)
 			return -1;
 		from += n;
 	}
@@ -184,7 +183,7 @@ int out_file_pwrite(struct out_file *of, const void *buf, size_t len, uint64_t o
 				(unsigned long long)(off + len - 1), incomplete_fate(of));
 	}
 	if ((of->device && off > of->end && zero_fill(of, of->end, off) < 0) ||
-	    write_all(of->fd, buf, len, off) < 0) {
+	    pwrite_full(of->fd, buf, len, off) < 0) {
 		return log_fail(of->log, PMD_EIO, "cannot write %s: %s; %s",
 				of->path, strerror(errno), incomplete_fate(of));
 	}

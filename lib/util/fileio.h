@@ -54,5 +54,7 @@ int in_file_open(struct log_ctx *log, const char *path, uint64_t *size);
 
 /* pread that retries short reads; returns 0 or -1 with errno set (EIO at EOF). */
 int pread_full(int fd, void *buf, size_t len, uint64_t off);
+/* pwrite that retries short writes; 0 or -1 with errno set (ENOSPC for a 0 write). */
+int pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
 
 #endif

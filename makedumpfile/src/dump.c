@@ -658,7 +658,7 @@ out:
 	return ret;
 }
 
-int dump_main(const struct options *o)
+int dump_main(const struct options *o, struct dump_report *done)
 {
 	struct dump_ctx d;
 	int ret;
@@ -685,6 +685,8 @@ int dump_main(const struct options *o)
 		if (o->dumpfile)
 			log_msg(o->log, "The dumpfile is saved to %s.\n\nmakedumpfile Completed.\n",
 			       o->dumpfile);
+		if (done)
+			*done = d.report;
 	}
 	dump_close(&d);
 	return ret;

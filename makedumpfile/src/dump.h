@@ -11,7 +11,11 @@ void dump_close(struct dump_ctx *d);
 /* Filter the input into o->dumpfile; fills d->report. */
 int dump_write(struct dump_ctx *d);
 
-/* The whole run, as the command does it: 0 on success. */
-int dump_main(const struct options *o);
+/*
+ * The whole run, as the command does it: 0 on success, and then a dump's
+ * report in *@done (when not NULL; untouched for --dump-dmesg, -R and
+ * --mem-usage).
+ */
+int dump_main(const struct options *o, struct dump_report *done);
 
 #endif

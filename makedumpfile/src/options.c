@@ -109,8 +109,8 @@ static int parse_uint(struct log_ctx *log, const char *s, const char *what, uint
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || end == s || *end || *s == '-' || v > max) {
-		log_err(log, "invalid %s \"%s\" (expected 0-%llu)\n", what, s,
-		       (unsigned long long)max);
+		log_fail(log, PMD_EINVAL, "invalid %s \"%s\" (expected 0-%llu)", what, s,
+			 (unsigned long long)max);
 		return -1;
 	}
 	*val = v;
@@ -120,7 +120,7 @@ static int parse_uint(struct log_ctx *log, const char *s, const char *what, uint
 static int set_compression(struct options *o, enum compression c)
 {
 	if (o->compression != COMPRESS_NONE && o->compression != c) {
-		log_err(o->log, "choose one compression: -c, -l, -p or -z\n");
+		log_fail(o->log, PMD_EINVAL, "choose one compression: -c, -l, -p or -z");
 		return -1;
 	}
 	o->compression = c;
@@ -163,7 +163,7 @@ static int parse_one(struct options *o, int opt, bool *elf)
 		if (parse_uint(o->log, optarg, "cyclic buffer size", UINT64_MAX >> 13, &v) < 0)
 			return -1;
 		if (!v) {
-			log_err(o->log, "--cyclic-buffer must be at least 1 KiB\n");
+			log_fail(o->log, PMD_EINVAL, "--cyclic-buffer must be at least 1 KiB");
 			return -1;
 		}
 		o->cyclic_buffer_kib = v;
@@ -205,12 +205,12 @@ static int parse_one(struct options *o, int opt, bool *elf)
 static enum options_result check_operands(struct options *o, int n, char **files)
 {
 	if (o->flatten && o->rebuild) {
-		log_err(o->log, "-F and -R cannot be combined\n");
+		log_fail(o->log, PMD_EINVAL, "-F and -R cannot be combined");
 		return OPTIONS_ERROR;
 	}
 	if (o->rebuild) {
 		if (n != 1) {
-			log_err(o->log, "-R takes one argument, the DUMPFILE to rebuild from standard input\n");
+			log_fail(o->log, PMD_EINVAL, "-R takes one argument, the DUMPFILE to rebuild from standard input");
 			return OPTIONS_ERROR;
 		}
 		o->dumpfile = files[0];
@@ -218,7 +218,7 @@ static enum options_result check_operands(struct options *o, int n, char **files
 	}
 	if (o->mem_usage) {
 		if (n != 1 || o->flatten) {
-			log_err(o->log, "--mem-usage takes one argument, /proc/kcore or a VMCORE\n");
+			log_fail(o->log, PMD_EINVAL, "--mem-usage takes one argument, /proc/kcore or a VMCORE");
 			return OPTIONS_ERROR;
 		}
 		o->vmcore = files[0];
@@ -226,20 +226,20 @@ static enum options_result check_operands(struct options *o, int n, char **files
 	}
 	if (o->flatten && !o->dump_dmesg) {
 		if (n != 1) {
-			log_err(o->log, "-F takes one argument, the VMCORE; the dump goes to standard output\n");
+			log_fail(o->log, PMD_EINVAL, "-F takes one argument, the VMCORE; the dump goes to standard output");
 			return OPTIONS_ERROR;
 		}
 		o->vmcore = files[0];
 		return OPTIONS_RUN;
 	}
 	if (n != 2) {
-		log_err(o->log, "expected VMCORE and DUMPFILE arguments; see --help\n");
+		log_fail(o->log, PMD_EINVAL, "expected VMCORE and DUMPFILE arguments; see --help");
 		return OPTIONS_ERROR;
 	}
 	o->vmcore = files[0];
 	o->dumpfile = files[1];
 	if (!strcmp(o->vmcore, o->dumpfile)) {
-		log_err(o->log, "VMCORE and DUMPFILE are the same file\n");
+		log_fail(o->log, PMD_EINVAL, "VMCORE and DUMPFILE are the same file");
 		return OPTIONS_ERROR;
 	}
 	return OPTIONS_RUN;
@@ -265,15 +265,15 @@ enum options_result options_parse(struct options *o, struct log_ctx *log, int ar
 			return OPTIONS_EXIT_OK;
 		}
 		if (opt == '?') {
-			log_err(o->log, "unknown or incomplete option \"%s\"; see --help\n",
-				argv[optind - 1]);
+			log_fail(o->log, PMD_EINVAL, "unknown or incomplete option \"%s\"; see --help",
+				 argv[optind - 1]);
 			return OPTIONS_ERROR;
 		}
 		if (parse_one(o, opt, &elf) < 0)
 			return OPTIONS_ERROR;
 	}
 	if (elf && o->compression != COMPRESS_NONE) {
-		log_err(o->log, "-E writes an uncompressed ELF dump; it cannot be combined with -c, -l, -p or -z\n");
+		log_fail(o->log, PMD_EINVAL, "-E writes an uncompressed ELF dump; it cannot be combined with -c, -l, -p or -z");
 		return OPTIONS_ERROR;
 	}
 	o->format = elf ? OUTPUT_ELF : OUTPUT_KDUMP;

@@ -38,7 +38,7 @@ struct options {
 enum options_result {
 	OPTIONS_RUN,
 	OPTIONS_EXIT_OK,	/* --help or --version printed */
-	OPTIONS_ERROR,
+	OPTIONS_ERROR,		/* the one error line is recorded in the log, for main to print */
 };
 
 enum options_result options_parse(struct options *o, struct log_ctx *log, int argc, char **argv);

@@ -51,6 +51,16 @@ void report_print(struct log_ctx *log, const struct dump_report *r)
 	log_report(log, "\n");
 }
 
+uint64_t report_pages_written(const struct dump_report *r)
+{
+	const struct page_counts *c = &r->counts;
+	uint64_t original = r->max_mapnr - r->memhole;
+
+	if (r->elf)
+		return original - r->elf_dropped;
+	return original - (page_counts_total(c) + r->pmem_meta + r->pmem_user);
+}
+
 void report_print_mem_usage(struct log_ctx *log, const struct mem_usage *u)
 {
 	const struct page_counts *c = &u->counts;

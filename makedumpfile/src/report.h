@@ -25,6 +25,9 @@ struct dump_report {
 
 void report_print(struct log_ctx *log, const struct dump_report *r);
 
+/* The pages the dump holds: "Remaining pages", or "in ELF format" for -E. */
+uint64_t report_pages_written(const struct dump_report *r);
+
 /* --mem-usage: the machine's pages by kind, as makedumpfile prints them. */
 struct mem_usage {
 	struct page_counts counts;	/* excludable RAM pages, at -d 31 */

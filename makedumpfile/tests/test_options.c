@@ -72,11 +72,84 @@ static void bad_command_lines(void **state)
 	assert_int_equal(PARSE(&o, "--no-such-option", "in", "out"), OPTIONS_ERROR);
 }
 
+/*
+ * The forms Debian's kdump-tools runs (doc/debian-design.md §1, §7):
+ * MAKEDUMP_ARGS "-F -c -d 31", or with -F appended to one that does not
+ * start with it; --dump-dmesg before the dump; the options its users set.
+ */
+static void kdump_tools_forms(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "-F", "-c", "-d", "31", "/proc/vmcore"), OPTIONS_RUN);
+	assert_true(o.flatten);
+	assert_int_equal(o.compression, COMPRESS_ZLIB);
+	assert_int_equal(o.dump_level, 31);
+	assert_string_equal(o.vmcore, "/proc/vmcore");
+	assert_null(o.dumpfile);
+
+	/* -F twice is -F. */
+	assert_int_equal(PARSE(&o, "-c", "-F", "-d", "31", "-F", "/proc/vmcore"), OPTIONS_RUN);
+	assert_true(o.flatten);
+	assert_int_equal(o.compression, COMPRESS_ZLIB);
+	assert_int_equal(o.dump_level, 31);
+	assert_string_equal(o.vmcore, "/proc/vmcore");
+	assert_null(o.dumpfile);
+
+	assert_int_equal(PARSE(&o, "--dump-dmesg", "/proc/vmcore", "/var/crash/202405061718/dmesg.202405061718"),
+			 OPTIONS_RUN);
+	assert_true(o.dump_dmesg);
+	assert_false(o.flatten);
+	assert_string_equal(o.vmcore, "/proc/vmcore");
+	assert_string_equal(o.dumpfile, "/var/crash/202405061718/dmesg.202405061718");
+
+	assert_int_equal(PARSE(&o, "--num-threads", "2", "-l", "-F", "-d", "31", "/proc/vmcore"),
+			 OPTIONS_RUN);
+	assert_int_equal(o.threads, 2);
+	assert_int_equal(o.compression, COMPRESS_LZO);
+	assert_int_equal(PARSE(&o, "--num-threads", "129", "-F", "/proc/vmcore"), OPTIONS_ERROR);
+
+	assert_int_equal(PARSE(&o, "--message-level", "7", "-F", "-c", "-d", "31", "/proc/vmcore"),
+			 OPTIONS_RUN);
+	assert_int_equal(o.message_level, 7);
+	assert_int_equal(PARSE(&o, "--message-level", "32", "-F", "/proc/vmcore"), OPTIONS_ERROR);
+}
+
+/*
+ * --check-params parses and validates only: main() then exits 0 without
+ * opening the input (test/reference/kdump-forms.sh runs it on a path that
+ * does not exist). A bad command line is still an error, recorded as one
+ * line for main() to print.
+ */
+static void check_params(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "--check-params", "-c", "-F", "-d", "31", "-F", "/proc/vmcore"),
+			 OPTIONS_RUN);
+	assert_true(o.check_params);
+	assert_true(o.flatten);
+	assert_int_equal(PARSE(&o, "--check-params", "-d", "31", "/no/such/vmcore", "out"), OPTIONS_RUN);
+	assert_true(o.check_params);
+	log_clear_error(&test_log);
+	assert_int_equal(PARSE(&o, "--check-params", "--bogus", "/proc/vmcore", "out"), OPTIONS_ERROR);
+	assert_int_equal(log_error_status(&test_log), PMD_EINVAL);
+	assert_string_equal(log_error_text(&test_log), "unknown or incomplete option \"--bogus\"; see --help");
+	log_clear_error(&test_log);
+	assert_int_equal(PARSE(&o, "--check-params", "-d", "99", "-F", "/proc/vmcore"), OPTIONS_ERROR);
+	assert_string_equal(log_error_text(&test_log), "invalid dump level \"99\" (expected 0-63)");
+	log_clear_error(&test_log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(makedumpfile_command_lines, quiet),
 		cmocka_unit_test_setup(bad_command_lines, quiet),
+		cmocka_unit_test_setup(kdump_tools_forms, quiet),
+		cmocka_unit_test_setup(check_params, quiet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

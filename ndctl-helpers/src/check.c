@@ -15,6 +15,7 @@
 #include "src/check.h"
 #include "src/dumpcase.h"
 #include "src/kdumpenv.h"
+#include "src/lastdump.h"
 #include "src/table.h"
 #include "util/iomem.h"
 #include "util/sysfs.h"
@@ -48,6 +49,8 @@ struct facts {
 	struct pk_load_record rec;
 	bool rec_fresh;			/* describes the loaded kernel */
 	struct pk_kexec_cmd kcmd;
+	struct pk_capture cap;		/* makedumpfile's record of its last capture */
+	struct pk_stamp_dir stamp;	/* kdump-tools' newest dump folder */
 
 	enum load_source src;
 	char cmdline[PK_CMDLINE_MAX];
@@ -64,6 +67,7 @@ static const char *const check_names[PK_CHK_NR] = {
 	[PK_CHK_KEXEC] = "kexec",
 	[PK_CHK_MAKEDUMPFILE] = "makedumpfile",
 	[PK_CHK_RESERVATION] = "reservation",
+	[PK_CHK_LAST_DUMP] = "last-dump",
 };
 
 const char *pk_check_name(enum pk_check_id id)
@@ -153,6 +157,24 @@ bool pk_cmdline_guard(const char *cmdline, char *word, size_t size)
 static bool later(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/*
+ * Does kdump-tools' kexec_cmd describe the load our record describes?
+ * kdump-config writes kexec_cmd after the kexec it ran succeeded, so with
+ * our kexec it is always the newer file of the two. The same load names
+ * the same kernel, and the command line our kexec recorded is kexec_cmd's
+ * plus what kexec appends itself (elfcorehdr=).
+ */
+static bool same_load(const struct pk_kexec_cmd *k, const struct pk_load_record *r)
+{
+	static const char hdr[] = " elfcorehdr=";
+	size_t n = strlen(k->cmdline);
+	const char *rest = r->cmdline + n;
+
+	if (!k->has_cmdline || strcmp(k->kernel, r->kernel) || strncmp(r->cmdline, k->cmdline, n))
+		return false;
+	return !*rest || (!strncmp(rest, hdr, sizeof(hdr) - 1) && !strchr(rest + 1, ' '));
 }
 
 static int gather_iomem(struct facts *f, struct log_ctx *scratch)
@@ -247,7 +269,8 @@ static void choose_source(struct facts *f)
 	 * kernel is loaded and kdump-tools has not saved a newer command.
 	 */
 	f->rec_fresh = f->rec.present && f->loaded &&
-		       !(f->kcmd.present && later(&f->kcmd.mtime, &f->rec.mtime));
+		       !(f->kcmd.present && later(&f->kcmd.mtime, &f->rec.mtime) &&
+			 !same_load(&f->kcmd, &f->rec));
 	if (f->rec_fresh) {
 		f->src = SRC_RECORD;
 		snprintf(f->cmdline, sizeof(f->cmdline), "%s", f->rec.cmdline);
@@ -331,6 +354,9 @@ static int gather(struct facts *f, const struct pk_backend *be, struct log_ctx *
 	pk_kdump_conf_read(f->root, &f->conf, &scratch);
 	pk_load_record_read(f->root, &f->rec, &scratch);
 	pk_kexec_cmd_read(f->root, f->conf.coredir, &f->kcmd, &scratch);
+	pk_capture_read(f->root, &f->cap);
+	pk_stamp_dir_read(f->root, f->conf.coredir, f->cap.unreadable ? NULL : f->cap.output,
+			  &f->stamp);
 	choose_source(f);
 	gather_makedump_args(f);
 	if (log_error_status(&scratch) == PMD_ENOMEM)
@@ -385,7 +411,7 @@ static const char *source_name(const struct facts *f)
 
 	switch (f->src) {
 	case SRC_RECORD:
-		return PK_LOAD_RECORD;
+		return REC_LOAD_PATH;
 	case SRC_KEXEC_CMD:
 		snprintf(buf, sizeof(buf), "%s/kexec_cmd", f->conf.coredir);
 		return buf;
@@ -409,7 +435,7 @@ static void check_cmdline(const struct facts *f, struct pk_check_item *it)
 		verdict(it, PK_PASS, NULL, "no pmem: nothing for libnvdimm to touch");
 	} else if (f->src == SRC_NONE) {
 		verdict(it, PK_WARN,
-			"load with pmemdump's kexec, which records the load in " PK_LOAD_RECORD,
+			"load with pmemdump's kexec, which records the load in " REC_LOAD_PATH,
 			"the capture command line is unknown: no load record of pmemdump's kexec, "
 			"no kdump-tools configuration");
 	} else if (pk_cmdline_guard(f->cmdline, word, sizeof(word))) {
@@ -474,7 +500,7 @@ static void check_kexec(const struct facts *f, struct pk_check_item *it, struct 
 	}
 	if (f->rec_fresh) {
 		if (f->rec.file_syscall) {
-			kexec_file_verdict(f, it, "pmemdump's kexec (" PK_LOAD_RECORD ")");
+			kexec_file_verdict(f, it, "pmemdump's kexec (" REC_LOAD_PATH ")");
 		} else if (!strcmp(f->rec.pmem, "none")) {
 			verdict(it, PK_WARN, "load again without --pmem=none",
 				"pmemdump's kexec, kexec_load with --pmem=none: the crash header "
@@ -484,7 +510,7 @@ static void check_kexec(const struct facts *f, struct pk_check_item *it, struct 
 				"the crash header (PF_DEV)", f->rec.pmem);
 		} else {
 			verdict(it, PK_WARN, "load again with pmemdump's kexec",
-				"%s: unknown pmem=%s", PK_LOAD_RECORD, f->rec.pmem);
+				"%s: unknown pmem=%s", REC_LOAD_PATH, f->rec.pmem);
 		}
 		return;
 	}
@@ -632,6 +658,104 @@ static void check_reservation(const struct facts *f, struct pk_check_report *r,
 			"+ filter bitmaps %s), %s reserved", s[0], s[1], s[2], s[3], s[4]);
 }
 
+#define FIX_LAST_FAILED \
+	"fix what the error says (room in KDUMP_COREDIR, crashkernel= memory, ...) and test " \
+	"with a crash again; once handled, remove the folder and " REC_CAPTURE_PATH
+#define FIX_LAST_OTHER \
+	"have kdump-tools run pmemdump's makedumpfile (see the makedumpfile item); a dump by " \
+	"another one has no pmem metadata"
+#define FIX_LAST_ROOT "run pmem-kdump check as root"
+
+/* Item 6 when kdump-tools has left no stamp folder. */
+static void last_no_folder(const struct facts *f, struct pk_check_item *it)
+{
+	const struct pk_capture *c = &f->cap;
+
+	if (!c->present) {
+		verdict(it, PK_PASS, NULL, "no dump yet: no %s/2* folder, no record of a capture",
+			f->conf.coredir);
+	} else if (c->unreadable) {
+		verdict(it, PK_WARN, FIX_LAST_ROOT, "%s", c->why);
+	} else if (c->failed) {
+		verdict(it, PK_FAIL, FIX_LAST_FAILED,
+			"the capture of %s failed (%s): %s; no %s/2* folder", c->time, c->argv,
+			c->error, f->conf.coredir);
+	} else {
+		verdict(it, PK_PASS, NULL, "the capture of %s ended well (%s, output %s); no %s/2* "
+			"folder", c->time, c->argv, c->output, f->conf.coredir);
+	}
+}
+
+/* Item 6: did the last capture leave a whole, private dump? */
+static void check_last_dump(const struct facts *f, struct pk_check_report *r)
+{
+	struct pk_check_item *it = &r->item[PK_CHK_LAST_DUMP];
+	const struct pk_stamp_dir *d = &f->stamp;
+	const struct pk_capture *c = &f->cap;
+	char fix[sizeof(it->fix)];
+	bool ours;
+
+	if (c->present && !c->unreadable) {
+		snprintf(r->last.capture, sizeof(r->last.capture), "%s", c->failed ? "failed" : "ok");
+		if (c->failed)
+			snprintf(r->last.error, sizeof(r->last.error), "%s", c->error);
+	}
+	if (!d->present) {
+		last_no_folder(f, it);
+		return;
+	}
+	snprintf(r->last.dir, sizeof(r->last.dir), "%s", d->path);
+	snprintf(r->last.dump, sizeof(r->last.dump), "%s", d->dump);
+	/* The record is this folder's when the log or the dump it names is in it. */
+	ours = c->present && !c->unreadable &&
+	       (pk_path_in_dir(c->dmesg, d->path) || pk_path_in_dir(c->output, d->path));
+	if (d->failed_file) {
+		snprintf(r->last.error, sizeof(r->last.error), "%s", d->failed_error);
+		verdict(it, PK_FAIL, FIX_LAST_FAILED,
+			"%s: makedumpfile failed (" REC_CAPTURE_FAILED_NAME "): %s", d->path,
+			d->failed_error);
+	} else if (ours && c->failed) {
+		verdict(it, PK_FAIL, FIX_LAST_FAILED, "%s: makedumpfile failed (%s): %s", d->path,
+			c->time, c->error);
+	} else if (d->state == PK_DUMP_EMPTY) {
+		verdict(it, PK_FAIL, FIX_LAST_FAILED, "%s: %s is empty: makedumpfile wrote nothing",
+			d->path, d->dump);
+	} else if (d->state == PK_DUMP_CUT) {
+		verdict(it, PK_FAIL, FIX_LAST_FAILED, "%s", d->why);
+	} else if (!ours && c->present && !c->unreadable && c->failed &&
+		   !later(&d->mtime, &c->mtime)) {
+		/* The failure came after the newest folder: a capture that made none. */
+		verdict(it, PK_FAIL, FIX_LAST_FAILED, "the capture of %s failed (%s): %s; the newest "
+			"folder, %s, is older", c->time, c->argv, c->error, d->path);
+	} else if (c->unreadable) {
+		verdict(it, PK_WARN, FIX_LAST_ROOT, "%s: %s", d->path, c->why);
+	} else if (!ours) {
+		verdict(it, PK_WARN, FIX_LAST_OTHER, "%s: no record of pmemdump's makedumpfile names "
+			"it: written by another makedumpfile", d->path);
+	} else if (c->dmesg_mode) {
+		verdict(it, PK_WARN, FIX_LAST_OTHER, "%s: pmemdump's makedumpfile saved the log, but "
+			"the dump run left no record: written by another makedumpfile", d->path);
+	} else if (d->state == PK_DUMP_NONE) {
+		verdict(it, PK_FAIL, FIX_LAST_FAILED, "%s: no dump.* file: kdump-tools did not save "
+			"the dump (its compressor failed?)", d->path);
+	} else if (d->state == PK_DUMP_UNREADABLE) {
+		verdict(it, PK_WARN, FIX_LAST_ROOT, "%s", d->why);
+	} else if ((d->mode | d->dump_mode) & 0044) {
+		/* Dumps hold kernel memory: keys, passwords, file data on pmem. */
+		if (snprintf(fix, sizeof(fix), "chmod go-rwx %s %s/%s", d->path, d->path, d->dump) >=
+		    (int)sizeof(fix))
+			snprintf(fix, sizeof(fix), "chmod go-rwx the folder and the dump");
+		verdict(it, PK_WARN, fix, "%s (mode %04o): %s (mode %04o) can be read by users other "
+			"than root", d->path, d->mode, d->dump, d->dump_mode);
+	} else {
+		verdict(it, PK_PASS, NULL, "%s: %s %s, %s pages, saved by pmemdump's makedumpfile "
+			"(%s)", d->path, d->dump,
+			d->state == PK_DUMP_WHOLE ? "whole (flattened, end marker present)" :
+			"(not flattened: its end is not checked)", c->pages[0] ? c->pages : "?",
+			c->time);
+	}
+}
+
 int pk_check(const char *root, const struct pk_backend *be, struct pk_check_report *r,
 	     struct log_ctx *log)
 {
@@ -655,6 +779,7 @@ int pk_check(const char *root, const struct pk_backend *be, struct pk_check_repo
 	check_kexec(f, &r->item[PK_CHK_KEXEC], &scratch);
 	check_makedumpfile(f, &r->item[PK_CHK_MAKEDUMPFILE], &scratch);
 	check_reservation(f, r, log);
+	check_last_dump(f, r);
 	log_destroy(&scratch);
 	pk_system_free(&f->sys);
 	free(f);

@@ -8,6 +8,7 @@
  * rules. Everything is read below a root prefix, namespaces and the
  * kernel's VMCOREINFO through the backend.
  */
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,6 +23,7 @@ enum pk_check_id {
 	PK_CHK_KEXEC,		/* the crash header marks pmem */
 	PK_CHK_MAKEDUMPFILE,	/* ours, first in kdump's PATH, user data out */
 	PK_CHK_RESERVATION,	/* large enough for the capture kernel and the filter */
+	PK_CHK_LAST_DUMP,	/* the last capture succeeded, whole, kept private */
 	PK_CHK_NR
 };
 
@@ -44,9 +46,18 @@ struct pk_check_need {
 	uint64_t total;
 };
 
+/* Item 6's facts, for the JSON output ("" when not known). */
+struct pk_check_last {
+	char dir[PATH_MAX];	/* kdump-tools' newest stamp folder */
+	char dump[PATH_MAX];	/* the dump file in it */
+	char capture[16];	/* makedumpfile's record: "ok", "failed" */
+	char error[1024];	/* its error, or makedumpfile.FAILED's */
+};
+
 struct pk_check_report {
 	struct pk_check_item item[PK_CHK_NR];
 	struct pk_check_need need;
+	struct pk_check_last last;
 	bool pmem;		/* the system has persistent memory */
 };
 

@@ -91,6 +91,22 @@ static bool jadd(struct json_object *o, const char *key, struct json_object *v)
 	return true;
 }
 
+/* The last-dump item's facts, each only when known. */
+static bool last_json(struct json_object *jo, const struct pk_check_last *l)
+{
+	const struct {
+		const char *key, *value;
+	} kv[] = {
+		{ "directory", l->dir }, { "dump", l->dump }, { "capture", l->capture },
+		{ "error", l->error },
+	};
+
+	for (size_t k = 0; k < sizeof(kv) / sizeof(kv[0]); k++)
+		if (kv[k].value[0] && !jadd(jo, kv[k].key, json_object_new_string(kv[k].value)))
+			return false;
+	return true;
+}
+
 static struct json_object *report_json(const struct pk_check_report *r)
 {
 	struct json_object *top = json_object_new_object(), *arr = json_object_new_array();
@@ -114,6 +130,8 @@ static struct json_object *report_json(const struct pk_check_report *r)
 			     jadd(jo, "ram_floor", json_object_new_int64((int64_t)r->need.floor)) &&
 			     jadd(jo, "filter", json_object_new_int64((int64_t)r->need.filter));
 		}
+		if (ok && i == PK_CHK_LAST_DUMP)
+			ok = last_json(jo, &r->last);
 		if (!ok && jo && json_object_array_length(arr) <= (size_t)i)
 			json_object_put(jo);
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "src/kdumpenv.h"
+#include "util/kvfile.h"
 #include "util/sysfs.h"
 
 static void copy(char *dst, size_t size, const char *src)
@@ -170,42 +171,32 @@ int pk_kdump_conf_read(const char *root, struct pk_kdump_conf *c, struct log_ctx
 
 int pk_load_record_read(const char *root, struct pk_load_record *r, struct log_ctx *log)
 {
-	static char line[PK_CMDLINE_MAX + 64];
-	bool has_syscall = false, has_cmdline = false;
-	FILE *f;
+	const char *syscall, *cmdline;
+	struct kvfile_map m;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	rc = open_below(root, PK_LOAD_RECORD, &f, &r->mtime, log);
-	if (rc || !f)
-		return rc;
-	while (read_line(f, line, sizeof(line))) {
-		char *eq = strchr(line, '=');
-
-		if (!eq)
-			continue;
-		*eq++ = '\0';
-		if (!strcmp(line, "syscall")) {
-			copy(r->syscall, sizeof(r->syscall), eq);
-			has_syscall = true;
-		} else if (!strcmp(line, "kernel")) {
-			copy(r->kernel, sizeof(r->kernel), eq);
-		} else if (!strcmp(line, "initrd")) {
-			copy(r->initrd, sizeof(r->initrd), eq);
-		} else if (!strcmp(line, "pmem")) {
-			copy(r->pmem, sizeof(r->pmem), eq);
-		} else if (!strcmp(line, "cmdline")) {
-			copy(r->cmdline, sizeof(r->cmdline), eq);
-			has_cmdline = true;
-		}
+	rc = kvfile_read(&m, root, REC_LOAD_PATH, log);
+	if (rc || !m.present)
+		goto out;
+	r->mtime = m.mtime;
+	syscall = kvfile_get(&m, REC_LOAD_SYSCALL);
+	cmdline = kvfile_get(&m, REC_LOAD_CMDLINE);
+	if (!syscall || !cmdline ||
+	    (strcmp(syscall, "kexec_load") && strcmp(syscall, "kexec_file_load"))) {
+		rc = log_fail(log, PMD_ECORRUPT, "%s: no syscall= or cmdline= line", REC_LOAD_PATH);
+		goto out;
 	}
-	fclose(f);
-	if (!has_syscall || !has_cmdline ||
-	    (strcmp(r->syscall, "kexec_load") && strcmp(r->syscall, "kexec_file_load")))
-		return log_fail(log, PMD_ECORRUPT, "%s: no syscall= or cmdline= line", PK_LOAD_RECORD);
+	copy(r->syscall, sizeof(r->syscall), syscall);
+	copy(r->kernel, sizeof(r->kernel), kvfile_get(&m, REC_LOAD_KERNEL));
+	copy(r->initrd, sizeof(r->initrd), kvfile_get(&m, REC_LOAD_INITRD));
+	copy(r->pmem, sizeof(r->pmem), kvfile_get(&m, REC_LOAD_PMEM));
+	copy(r->cmdline, sizeof(r->cmdline), cmdline);
 	r->file_syscall = !strcmp(r->syscall, "kexec_file_load");
 	r->present = true;
-	return 0;
+out:
+	kvfile_map_free(&m);
+	return rc;
 }
 
 /* "--name=value" or "--name value": the value, advancing *@i for the latter. */

@@ -18,9 +18,8 @@
 #include <time.h>
 
 #include "util/log.h"
+#include "util/records.h"
 
-/* kexec-tools/src/record.h writes it; the format is kexec(8)'s. */
-#define PK_LOAD_RECORD "/run/pmemdump/kexec-crash.load"
 #define PK_KDUMP_TOOLS_CONF "/etc/default/kdump-tools"
 /* kdump-config's PATH and kexec, before the configuration is sourced. */
 #define PK_KDUMP_PATH "/bin:/usr/bin:/sbin:/usr/sbin"
@@ -65,7 +64,10 @@ struct pk_kdump_conf {
 /* A missing file is present=false and 0; -PMD_EIO when unreadable. */
 int pk_kdump_conf_read(const char *root, struct pk_kdump_conf *c, struct log_ctx *log);
 
-/* Our kexec's record of the loaded crash kernel (kexec(8), FILES). */
+/*
+ * Our kexec's record of the loaded crash kernel (kexec(8), FILES;
+ * REC_LOAD_PATH, written by kexec-tools/src/record.c).
+ */
 struct pk_load_record {
 	bool present;
 	bool file_syscall;			/* syscall=kexec_file_load */

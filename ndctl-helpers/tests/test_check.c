@@ -12,13 +12,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <endian.h>
 #include <json-c/json.h>
 #include <sys/time.h>
 
 #include "src/check.h"
 #include "src/cmd.h"
 #include "src/kdumpenv.h"
+#include "src/lastdump.h"
 #include "tests/system.h"
+#include "util/records.h"
 #include "util/tests/fakeroot.h"
 
 /*
@@ -358,6 +361,41 @@ static void cmdline_stale_record(void **state)
 	expect(fx, PK_CHK_KEXEC, PK_PASS, "pmemdump's kexec");
 }
 
+/*
+ * kdump-config writes kexec_cmd after our kexec loaded and recorded: the
+ * newer file describes the same load (same kernel; the record's command
+ * line is kexec_cmd's plus elfcorehdr=), so the record stays believed.
+ * Seen in the kdump-tools lab, where the check said "no load record".
+ */
+static void cmdline_record_then_kexec_cmd(void **state)
+{
+	struct fixture *fx = *state;
+
+	fake_write(fx->root, "run/pmemdump/kexec-crash.load",
+		   RECORD("kexec_load", "all", CMDLINE_GUARD " elfcorehdr=0x3efff000"));
+	fake_write(fx->root, "var/crash/kexec_cmd",
+		   "/sbin/kexec -p --command-line=\"" CMDLINE_GUARD "\" "
+		   "--initrd=/boot/initrd.img-capture /boot/vmlinuz-capture\n");
+	set_mtime(fx->root, "run/pmemdump/kexec-crash.load", 1000000);
+	set_mtime(fx->root, "var/crash/kexec_cmd", 1000001);
+	write_exec(fx->root, "sbin/kexec", KEXEC_OURS);
+	run(fx);
+	expect(fx, PK_CHK_CMDLINE, PK_PASS, "/run/pmemdump/kexec-crash.load:");
+	expect(fx, PK_CHK_KEXEC, PK_PASS, "pmemdump's kexec, kexec_load, pmem=all");
+	/* Another kernel in the newer command: another load, the record is stale. */
+	fake_write(fx->root, "var/crash/kexec_cmd",
+		   "/sbin/kexec -p --command-line=\"" CMDLINE_GUARD "\" /boot/vmlinuz-other\n");
+	set_mtime(fx->root, "var/crash/kexec_cmd", 1000001);
+	run(fx);
+	expect(fx, PK_CHK_KEXEC, PK_WARN, "no load record");
+	/* The same kernel, another command line: stale too. */
+	fake_write(fx->root, "var/crash/kexec_cmd",
+		   "/sbin/kexec -p --command-line=\"" CMDLINE_OPEN "\" /boot/vmlinuz-capture\n");
+	set_mtime(fx->root, "var/crash/kexec_cmd", 1000001);
+	run(fx);
+	expect(fx, PK_CHK_CMDLINE, PK_FAIL, "/var/crash/kexec_cmd:");
+}
+
 /* Nothing loaded: the configuration is the next load; a gap only warns. */
 static void cmdline_conf(void **state)
 {
@@ -557,6 +595,274 @@ static void reservation_kernel_unknown(void **state)
 	expect(fx, PK_CHK_CRASHKERNEL, PK_PASS, "256.00 MiB reserved, a capture kernel is loaded");
 }
 
+/* ------------------------------------------------------- 6: last dump */
+
+#define STAMP "202405061718"
+#define STAMP_DIR "var/crash/" STAMP
+#define DMESG_PATH "/" STAMP_DIR "/dmesg." STAMP
+
+/* makedumpfile's record (makedumpfile/src/capture_record.c writes it). */
+static void capture_record(struct fixture *fx, const char *status, const char *mode,
+			   const char *dmesg, const char *output, const char *error)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "boot_id=6f1c3e0a-8c55-4d2b-9a55-0d6a1f2b3c4d\ntime=2024-05-06T17:18:40Z\n"
+		 "argv=makedumpfile -c -F -d 31 -F /proc/vmcore\nmode=%s\ndmesg=%s\noutput=%s\n"
+		 "status=%s\nerror=%s\npages=%s\nbytes=%s\n", mode, dmesg, output, status, error,
+		 strcmp(status, "ok") || strcmp(mode, "dump") ? "" : "4242",
+		 strcmp(status, "ok") || strcmp(mode, "dump") ? "" : "17371648");
+	fake_write(fx->root, "var/lib/pmemdump/last-capture", text);
+}
+
+/* A flattened dump as makedumpfile -F writes it: header, two blocks, end marker. */
+static void flat_dump(struct fixture *fx, const char *rel, bool whole)
+{
+	uint8_t buf[4096 + 2 * (16 + 100) + 16] = { 0 };
+	uint64_t be[2];
+	size_t len = 4096;
+	char path[PATH_MAX];
+
+	memcpy(buf, "makedumpfile", 12);
+	be[0] = htobe64(1);
+	memcpy(buf + 16, be, 8);
+	memcpy(buf + 24, be, 8);
+	for (int i = 0; i < 2; i++) {
+		be[0] = htobe64((uint64_t)i * 4096);
+		be[1] = htobe64(100);
+		memcpy(buf + len, be, 16);
+		memset(buf + len + 16, 'a' + i, 100);
+		len += 116;
+	}
+	memset(buf + len, 0xff, 16);
+	len += 16;
+	fake_write_len(fx->root, rel, buf, whole ? len : len - 16);
+	snprintf(path, sizeof(path), "%s/%s", fx->root, rel);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+static void chmod_below(struct fixture *fx, const char *rel, mode_t mode)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", fx->root, rel);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* kdump-tools' capture with pmemdump's makedumpfile, as it should end. */
+static void good_capture(struct fixture *fx)
+{
+	fake_mkdir(fx->root, STAMP_DIR);
+	chmod_below(fx, STAMP_DIR, 0700);
+	fake_write(fx->root, STAMP_DIR "/dmesg." STAMP, "[    0.000000] Linux version 6.1\n");
+	flat_dump(fx, STAMP_DIR "/dump." STAMP, true);
+	capture_record(fx, "ok", "dump", DMESG_PATH, "-", "");
+}
+
+static void last_no_dump(void **state)
+{
+	struct fixture *fx = *state;
+
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_PASS, "no dump yet: no /var/crash/2* folder");
+	/* kexec_cmd is not a stamp folder. */
+	fake_write(fx->root, "var/crash/kexec_cmd", "/sbin/kexec -p x\n");
+	fake_mkdir(fx->root, "var/crash/other");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_PASS, "no dump yet");
+}
+
+static void last_ok(void **state)
+{
+	struct fixture *fx = *state;
+
+	good_capture(fx);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_PASS,
+	       "/var/crash/" STAMP ": dump." STAMP " whole (flattened, end marker present), 4242 pages, "
+	       "saved by pmemdump's makedumpfile (2024-05-06T17:18:40Z)");
+	assert_int_equal(pk_check_worst(&fx->r), PK_PASS);
+	/* An older folder's failure does not count: the newest is by name. */
+	fake_mkdir(fx->root, "var/crash/202301010000");
+	fake_write(fx->root, "var/crash/202301010000/makedumpfile.FAILED", "status=failed\nerror=old\n");
+	set_mtime(fx->root, STAMP_DIR, 1000);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_PASS, "whole");
+	/* A dump not flattened (a compress hook, no -F) cannot be checked to its end. */
+	fake_unlink(fx->root, STAMP_DIR "/dump." STAMP);
+	fake_write(fx->root, STAMP_DIR "/dump." STAMP ".gz", "\x1f\x8b compressed");
+	chmod_below(fx, STAMP_DIR "/dump." STAMP ".gz", 0600);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_PASS, "(not flattened: its end is not checked)");
+}
+
+static void last_failed(void **state)
+{
+	struct fixture *fx = *state;
+
+	good_capture(fx);
+	/* The record of this folder says failed; the stream was cut. */
+	capture_record(fx, "failed", "dump", DMESG_PATH, "-",
+		       "cannot write the flattened dump to standard output: Broken pipe");
+	flat_dump(fx, STAMP_DIR "/dump." STAMP, false);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_FAIL,
+	       "/var/crash/" STAMP ": makedumpfile failed (2024-05-06T17:18:40Z): cannot write the "
+	       "flattened dump to standard output: Broken pipe");
+	assert_non_null(strstr(fx->r.item[PK_CHK_LAST_DUMP].fix, REC_CAPTURE_PATH));
+	assert_string_equal(fx->r.last.capture, "failed");
+	assert_string_equal(fx->r.last.dir, "/var/crash/" STAMP);
+	assert_string_equal(fx->r.last.dump, "dump." STAMP);
+
+	/* Killed: the record still says what the run wrote at its start. */
+	capture_record(fx, "failed", "dump", DMESG_PATH, "-", "did not finish (killed, or the system went down)");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_FAIL, "did not finish");
+
+	/* makedumpfile.FAILED beside the dump, whatever the record says. */
+	capture_record(fx, "ok", "dump", DMESG_PATH, "-", "");
+	flat_dump(fx, STAMP_DIR "/dump." STAMP, true);
+	fake_write(fx->root, STAMP_DIR "/" REC_CAPTURE_FAILED_NAME,
+		   "status=failed\nerror=cannot read the kernel log: printk ring is corrupt\n");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_FAIL,
+	       "/var/crash/" STAMP ": makedumpfile failed (makedumpfile.FAILED): cannot read the kernel "
+	       "log: printk ring is corrupt");
+	assert_int_equal(pk_check_worst(&fx->r), PK_FAIL);
+}
+
+/* The record says ok, but what kdump-tools kept is cut short or empty. */
+static void last_cut_or_empty(void **state)
+{
+	struct fixture *fx = *state;
+
+	good_capture(fx);
+	flat_dump(fx, STAMP_DIR "/dump." STAMP, false);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_FAIL,
+	       "/var/crash/" STAMP "/dump." STAMP " ends after 4328 bytes and 2 data blocks without the "
+	       "flattened end marker: cut short");
+	fake_write(fx->root, STAMP_DIR "/dump." STAMP, "");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_FAIL, "dump." STAMP " is empty");
+	/* No dump.* at all: kdump-tools' compressor failed, it kept a vmcore copy. */
+	fake_unlink(fx->root, STAMP_DIR "/dump." STAMP);
+	fake_write(fx->root, STAMP_DIR "/vmcore." STAMP, "ELF");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_FAIL, "no dump.* file");
+}
+
+/* A failure with no folder: kdump-tools could not make one, or this ran by hand. */
+static void last_failed_without_folder(void **state)
+{
+	struct fixture *fx = *state;
+
+	capture_record(fx, "failed", "dump", "", "-", "/proc/vmcore: not an ELF file");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_FAIL,
+	       "the capture of 2024-05-06T17:18:40Z failed (makedumpfile -c -F -d 31 -F /proc/vmcore): "
+	       "/proc/vmcore: not an ELF file; no /var/crash/2* folder");
+	capture_record(fx, "ok", "dump", "", "/srv/dump", "");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_PASS, "ended well");
+
+	/* With an older folder: the failure is the newer event. */
+	good_capture(fx);
+	set_mtime(fx->root, STAMP_DIR, 1000);
+	capture_record(fx, "failed", "dump", "", "-", "/proc/vmcore: not an ELF file");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_FAIL, "the newest folder, /var/crash/" STAMP ", is older");
+	/* A failure older than the newest folder: that folder is another tool's. */
+	set_mtime(fx->root, "var/lib/pmemdump/last-capture", 500);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_WARN, "written by another makedumpfile");
+}
+
+/* Dumps by another makedumpfile have no record naming their folder. */
+static void last_other_makedumpfile(void **state)
+{
+	struct fixture *fx = *state;
+
+	good_capture(fx);
+	fake_unlink(fx->root, "var/lib/pmemdump/last-capture");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_WARN,
+	       "/var/crash/" STAMP ": no record of pmemdump's makedumpfile names it");
+	/* Ours wrote the log only. */
+	capture_record(fx, "ok", "dmesg", DMESG_PATH, DMESG_PATH, "");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_WARN, "the dump run left no record");
+	/* A record of another folder. */
+	capture_record(fx, "ok", "dump", "/var/crash/202301010000/dmesg.202301010000", "-", "");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_WARN, "no record of pmemdump's makedumpfile");
+	/* A record that cannot be read (as a user: 0600 in a 0700 folder). */
+	fake_unlink(fx->root, "var/lib/pmemdump/last-capture");
+	fake_mkdir(fx->root, "var/lib/pmemdump/last-capture");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_WARN, "is not a regular file");
+	assert_string_equal(fx->r.item[PK_CHK_LAST_DUMP].fix, "run pmem-kdump check as root");
+}
+
+/* Readable by others: the chmod that fixes it. */
+static void last_mode(void **state)
+{
+	struct fixture *fx = *state;
+
+	good_capture(fx);
+	chmod_below(fx, STAMP_DIR, 0755);
+	chmod_below(fx, STAMP_DIR "/dump." STAMP, 0644);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_WARN,
+	       "/var/crash/" STAMP " (mode 0755): dump." STAMP " (mode 0644) can be read by users other "
+	       "than root");
+	assert_string_equal(fx->r.item[PK_CHK_LAST_DUMP].fix,
+			    "chmod go-rwx /var/crash/" STAMP " /var/crash/" STAMP "/dump." STAMP);
+	chmod_below(fx, STAMP_DIR, 0700);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_WARN, "(mode 0644) can be read");
+	chmod_below(fx, STAMP_DIR "/dump." STAMP, 0640);
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_WARN, "(mode 0640) can be read");
+	chmod_below(fx, STAMP_DIR "/dump." STAMP, 0600);
+	chmod_below(fx, STAMP_DIR, 0711);	/* searchable, not listable: fine */
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_PASS, "whole");
+}
+
+/* KDUMP_COREDIR of /etc/default/kdump-tools, trailing slash and all. */
+static void last_coredir(void **state)
+{
+	struct fixture *fx = *state;
+
+	fake_write(fx->root, "etc/default/kdump-tools", "KDUMP_COREDIR=\"/srv/crash/\"\n");
+	fake_mkdir(fx->root, "srv/crash/" STAMP);
+	chmod_below(fx, "srv/crash/" STAMP, 0700);
+	flat_dump(fx, "srv/crash/" STAMP "/dump." STAMP, true);
+	/* kdump-tools names the log "$KDUMP_COREDIR/$STAMP/dmesg.$STAMP". */
+	capture_record(fx, "ok", "dump", "/srv/crash//" STAMP "/dmesg." STAMP, "-", "");
+	run(fx);
+	expect(fx, PK_CHK_LAST_DUMP, PK_PASS, "/srv/crash/" STAMP ": dump." STAMP " whole");
+}
+
+static void path_in_dir(void **state)
+{
+	(void)state;
+	assert_true(pk_path_in_dir("/var/crash/1/dmesg.1", "/var/crash/1"));
+	assert_true(pk_path_in_dir("/var/crash//1//dmesg.1", "/var/crash/1"));
+	assert_true(pk_path_in_dir("/var/crash/1/dmesg.1", "/var/crash//1/"));
+	assert_false(pk_path_in_dir("/var/crash/12/dmesg.1", "/var/crash/1"));
+	assert_false(pk_path_in_dir("/var/crash/1/sub/dmesg.1", "/var/crash/1"));
+	assert_false(pk_path_in_dir("/var/crash/1", "/var/crash/1"));
+	assert_false(pk_path_in_dir("/var/crash/1/", "/var/crash/1"));
+	assert_false(pk_path_in_dir("-", "/var/crash/1"));
+	assert_false(pk_path_in_dir("", "/var/crash/1"));
+	assert_false(pk_path_in_dir("/var/crash/1/x", ""));
+	assert_true(pk_path_in_dir("/dump", "/"));
+	assert_false(pk_path_in_dir("/a/dump", "/"));
+}
+
 /* ------------------------------------------------------- the command */
 
 static char *run_cmd(struct fixture *fx, int *status, ...)
@@ -628,7 +934,7 @@ static void cmd_json(void **state)
 	assert_true(json_object_object_get_ex(j, "pmem", &v));
 	assert_true(json_object_get_boolean(v));
 	assert_true(json_object_object_get_ex(j, "checks", &checks));
-	assert_int_equal(json_object_array_length(checks), 5);
+	assert_int_equal(json_object_array_length(checks), 6);
 	res = json_object_array_get_idx(checks, 4);
 	assert_true(json_object_object_get_ex(res, "check", &v));
 	assert_string_equal(json_object_get_string(v), "reservation");
@@ -644,6 +950,31 @@ static void cmd_json(void **state)
 	assert_string_equal(json_object_get_string(v), "reserve more: crashkernel=128M");
 	/* A PASS item has no fix. */
 	assert_false(json_object_object_get_ex(json_object_array_get_idx(checks, 0), "fix", NULL));
+	res = json_object_array_get_idx(checks, 5);
+	assert_true(json_object_object_get_ex(res, "check", &v));
+	assert_string_equal(json_object_get_string(v), "last-dump");
+	assert_false(json_object_object_get_ex(res, "directory", NULL));
+	json_object_put(j);
+	free(out);
+
+	/* The last dump's facts, each when known. */
+	good_capture(fx);
+	capture_record(fx, "failed", "dump", DMESG_PATH, "-", "cannot write: Broken pipe");
+	out = run_cmd(fx, &status, "-j", NULL);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "checks", &checks));
+	res = json_object_array_get_idx(checks, 5);
+	assert_true(json_object_object_get_ex(res, "status", &v));
+	assert_string_equal(json_object_get_string(v), "FAIL");
+	assert_true(json_object_object_get_ex(res, "directory", &v));
+	assert_string_equal(json_object_get_string(v), "/var/crash/" STAMP);
+	assert_true(json_object_object_get_ex(res, "dump", &v));
+	assert_string_equal(json_object_get_string(v), "dump." STAMP);
+	assert_true(json_object_object_get_ex(res, "capture", &v));
+	assert_string_equal(json_object_get_string(v), "failed");
+	assert_true(json_object_object_get_ex(res, "error", &v));
+	assert_string_equal(json_object_get_string(v), "cannot write: Broken pipe");
 	json_object_put(j);
 	free(out);
 }
@@ -741,6 +1072,7 @@ int main(void)
 		T(cmdline_no_pmem),
 		T(cmdline_kexec_cmd),
 		T(cmdline_stale_record),
+		T(cmdline_record_then_kexec_cmd),
 		T(cmdline_conf),
 		T(kexec_record_pmem),
 		T(kexec_file_series),
@@ -751,6 +1083,15 @@ int main(void)
 		T(mdf_debian_no_pmem),
 		T(reservation_warn_fail),
 		T(reservation_kernel_unknown),
+		T(last_no_dump),
+		T(last_ok),
+		T(last_failed),
+		T(last_cut_or_empty),
+		T(last_failed_without_folder),
+		T(last_other_makedumpfile),
+		T(last_mode),
+		T(last_coredir),
+		cmocka_unit_test(path_in_dir),
 		T(cmd_text_and_status),
 		T(cmd_json),
 		cmocka_unit_test(split_words),

@@ -72,7 +72,7 @@ def items(tag):
     j = json.loads(text(f"check-{tag}.json"))
     return j, {c["check"]: c for c in j["checks"]}
 
-names = ["crash-kernel", "capture-cmdline", "kexec", "makedumpfile", "reservation"]
+names = ["crash-kernel", "capture-cmdline", "kexec", "makedumpfile", "reservation", "last-dump"]
 expected = {
     "open": {"capture-cmdline": "FAIL"},
     "guard": {},
@@ -84,7 +84,7 @@ for tag, fails_expected in expected.items():
     check(st["status"] == rc and st["json_status"] == rc,
           f"{tag}: check exits {rc} (text {st['status']}, -j {st['json_status']})")
     j, it = items(tag)
-    check([c["check"] for c in j["checks"]] == names, f"{tag}: the five items in order")
+    check([c["check"] for c in j["checks"]] == names, f"{tag}: the six items in order")
     for n in names:
         want = fails_expected.get(n, "PASS")
         check(it[n]["status"] == want, f"{tag}: {n} {want} ({it[n]['status']}: {it[n]['reason']})")

@@ -291,6 +291,47 @@ out:
 	return ret;
 }
 
+int flat_file_verify(int fd, uint64_t size, const char *name, struct log_ctx *log)
+{
+	uint8_t sig[FLAT_SIGNATURE_FIELD];
+	uint64_t pos = FLAT_HEADER_SIZE, nr = 0;
+
+	if (size >= sizeof(sig) && pread_full(fd, sig, sizeof(sig), 0) < 0)
+		return log_fail(log, PMD_EIO, "cannot read %s: %s", name, strerror(errno));
+	if (size < sizeof(sig) || memcmp(sig, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)))
+		return log_fail(log, PMD_ENOTFMT, "%s is not in makedumpfile's flattened format", name);
+	if (size < FLAT_HEADER_SIZE)
+		return log_fail(log, PMD_ECORRUPT, "%s ends in its flattened header after %llu bytes: cut short",
+				name, (unsigned long long)size);
+	for (;;) {
+		struct flat_block_header bh;
+		int64_t off, len;
+
+		if (size - pos < sizeof(bh))
+			return log_fail(log, PMD_ECORRUPT, "%s ends after %llu bytes and %llu data blocks without the flattened end marker: cut short",
+					name, (unsigned long long)size, (unsigned long long)nr);
+		if (pread_full(fd, &bh, sizeof(bh), pos) < 0)
+			return log_fail(log, PMD_EIO, "cannot read %s: %s", name, strerror(errno));
+		pos += sizeof(bh);
+		off = (int64_t)be64toh((uint64_t)bh.offset);
+		len = (int64_t)be64toh((uint64_t)bh.size);
+		if (off == FLAT_END_MARK && len == FLAT_END_MARK)
+			break;
+		if (off < 0 || len <= 0 || len > INT64_MAX - off)
+			return log_fail(log, PMD_ECORRUPT, "%s has an invalid flattened block at byte %llu (offset %lld, size %lld)",
+					name, (unsigned long long)(pos - sizeof(bh)), (long long)off, (long long)len);
+		if ((uint64_t)len > size - pos)
+			return log_fail(log, PMD_ECORRUPT, "%s ends after %llu bytes, in the middle of data block %llu, without the flattened end marker: cut short",
+					name, (unsigned long long)size, (unsigned long long)nr + 1);
+		pos += (uint64_t)len;
+		nr++;
+	}
+	if (pos != size)
+		return log_fail(log, PMD_ECORRUPT, "%s has %llu bytes after its flattened end marker",
+				name, (unsigned long long)(size - pos));
+	return 0;
+}
+
 /*
  * As an input, a flattened stream is recognised so that the user hears
  * what to do with it: its blocks come in write order, not by offset, so

@@ -51,4 +51,15 @@ int flat_writer_end(struct flat_writer *fw);
  */
 int flat_rebuild(int in_fd, const char *in_name, struct out_file *out);
 
+/*
+ * Is the flattened dump in the file @fd (@size bytes, @name in messages)
+ * whole: the header, then blocks one after the other up to an end marker
+ * that is the file's last 16 bytes? A stream cut short (a reader that
+ * died, a full disk, a killed writer) has no end marker. Only the block
+ * headers are read, one pread each, so a large dump is checked quickly;
+ * the data is not. 0: whole. -PMD_ENOTFMT: not flattened (no signature);
+ * -PMD_ECORRUPT: cut short or damaged; -PMD_EIO: unreadable. Recorded.
+ */
+int flat_file_verify(int fd, uint64_t size, const char *name, struct log_ctx *log);
+
 #endif

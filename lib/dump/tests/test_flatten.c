@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -188,12 +189,66 @@ static void bad_streams_rejected(void **state)
 	free(out);
 }
 
+static int verify(const char *path, int64_t size)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY), ret;
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	log_clear_error(&test_log);
+	ret = flat_file_verify(fd, size < 0 ? (uint64_t)st.st_size : (uint64_t)size, path,
+			       &test_log);
+	close(fd);
+	return ret;
+}
+
+/* pmem-kdump check tells a whole flattened dump from one cut short at any byte. */
+static void verify_whole_or_cut(void **state)
+{
+	struct env *e = *state;
+	char *flat = make_stream(e, "whole", true), *real = fake_path(e->dir, "real");
+	struct stat st;
+	uint64_t zero;
+	int fd;
+
+	assert_int_equal(verify(flat, -1), 0);
+	assert_int_equal(stat(flat, &st), 0);
+	for (int64_t n = 0; n < st.st_size; n++) {
+		int ret = verify(flat, n);
+
+		if (ret != (n < 16 ? -PMD_ENOTFMT : -PMD_ECORRUPT))
+			fail_msg("cut at %lld: %d (%s)", (long long)n, ret, log_error_text(&test_log));
+	}
+	assert_int_equal(verify(flat, st.st_size - 1), -PMD_ECORRUPT);
+	assert_non_null(strstr(log_error_text(&test_log), "without the flattened end marker: cut short"));
+	/* Bytes after the end marker. */
+	fd = open(flat, O_WRONLY | O_APPEND);
+	assert_int_equal(write(fd, "x", 1), 1);
+	close(fd);
+	assert_int_equal(verify(flat, -1), -PMD_ECORRUPT);
+	assert_non_null(strstr(log_error_text(&test_log), "1 bytes after its flattened end marker"));
+
+	/* What the kdump writer streams. */
+	fd = open(real, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(fake_write_kdump(&e->m, NULL, fd, COMPRESS_ZLIB, 1, 0, 512, &zero), 0);
+	close(fd);
+	assert_int_equal(verify(real, -1), 0);
+	/* Not flattened: a kdump-compressed file. */
+	assert_int_equal(fake_write_kdump(&e->m, real, -1, COMPRESS_ZLIB, 1, 0, 512, &zero), 0);
+	assert_int_equal(verify(real, -1), -PMD_ENOTFMT);
+	free(flat);
+	free(real);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(flatten_then_rebuild_is_identical),
 		cmocka_unit_test(blocks_in_any_order),
 		cmocka_unit_test(bad_streams_rejected),
+		cmocka_unit_test(verify_whole_or_cut),
 	};
 
 	log_init(&test_log, "test");

@@ -60,6 +60,24 @@ static inline void fake_write(const char *root, const char *rel, const char *tex
 	fake_write_len(root, rel, text, strlen(text));
 }
 
+/* "<root>/<rel>" as a string in @buf (cut to @size - 1 bytes); NULL when missing. */
+static inline char *fake_read(const char *root, const char *rel, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	return buf;
+}
+
 static inline void fake_mkdir(const char *root, const char *rel)
 {
 	char path[PATH_MAX];

@@ -1,9 +1,10 @@
 #!/bin/bash
 # scripts/test counts checks, not scripts, and counts as failures whatever
 # keeps a check from running. Checked end to end: the real scripts/test runs
-# on a fake project (a fake configure, make check, lab scripts and
-# scripts/fuzz whose results are known; stubs for setup-deps, autoreconf and
-# QEMU), and its closing line must be the sum of those results. Also:
+# on a fake project (a fake configure, make check, lab scripts, test/deb
+# scripts and scripts/fuzz whose results are known; stubs for setup-deps,
+# autoreconf and QEMU), and its closing line must be the sum of those
+# results. Also:
 # setup-deps installs the lab's packages only for a run with the lab, an
 # in-tree ./configure does not stop scripts/test, and the helpers of
 # test/lib/report.sh fail on a missing number instead of reading it as 0.
@@ -135,6 +136,19 @@ printf 'exit 1\n' >"$ft/test/lab/kernel-series.sh"
 printf 'echo "SKIP: python3-drgn not installed"\nexit 77\n' >"$ft/test/lab/pmem-filter.sh"
 printf 'echo "no lab vmcore"\nexit 77\n' >"$ft/test/reference/real-vmcore.sh"
 
+# The Debian package (test/deb): FAKE_DEB=skip (the default: debhelper
+# missing), ok (a package built, 1 check, and its lifecycle, 1 check) or
+# fail (the build fails: its lifecycle is a skip).
+mkdir -p "$ft/test/deb"
+cat >"$ft/test/deb/build.sh" <<'EOF2'
+case ${FAKE_DEB:-skip} in
+skip) echo "SKIP: Debian package: not built, missing: debhelper"; exit 77 ;;
+ok) mkdir -p "$1" && : >"$1/pmemdump_0.1.0_amd64.deb" && echo "PASS: package built" ;;
+*) echo "FAIL: dpkg-buildpackage failed"; exit 1 ;;
+esac
+EOF2
+printf 'echo "PASS: installed and purged"\n' >"$ft/test/deb/lifecycle.sh"
+
 # run NAME [VAR=VALUE...]: scripts/test of the fake project; sets OUT (its
 # output), RC, and CLOSING (its last line).
 run() {
@@ -160,8 +174,8 @@ expect() {
 }
 
 run good
-expect "checks counted" "pmemdump: 9 passed, 0 failed, 7 skipped" 0 \
-	"a cmocka skip, a skip inside a passing script and a skipped script each count"
+expect "checks counted" "pmemdump: 9 passed, 0 failed, 9 skipped" 0 \
+	"a cmocka skip, a skip inside a passing script and a skipped script each count; no debhelper: the package's build and lifecycle are skips"
 if grep -qx "$work/build.good/sanitize" "$work/log.good/fuzz.calls" 2>/dev/null &&
 	[ "$(wc -l <"$work/log.good/fuzz.calls")" -eq 1 ]; then
 	pass "scripts/fuzz ci runs once, in the sanitizer build"
@@ -175,19 +189,26 @@ else
 fi
 
 run bad FAKE_SUITE=bad FAKE_FUZZ=die
-expect "failures counted" "pmemdump: 5 passed, 11 failed, 0 skipped" 1 \
+expect "failures counted" "pmemdump: 5 passed, 11 failed, 2 skipped" 1 \
 	"a failed and an unfinished cmocka test, tests dying or passing without a check line, fuzz dying"
 
 run configure FAKE_CONFIGURE=fail FAKE_DEPS=fail
-expect "configure failure" "pmemdump: 0 passed, 3 failed, 0 skipped" 1 \
+expect "configure failure" "pmemdump: 0 passed, 3 failed, 2 skipped" 1 \
 	"setup-deps and both configure runs failing count as failures"
 
 run build FAKE_BUILD=fail
-expect "build failure" "pmemdump: 0 passed, 2 failed, 0 skipped" 1 \
+expect "build failure" "pmemdump: 0 passed, 2 failed, 2 skipped" 1 \
 	"both builds failing count as failures"
 
+run deb FAKE_DEB=ok
+expect "package counted" "pmemdump: 11 passed, 0 failed, 7 skipped" 0 \
+	"the Debian package's build and lifecycle checks count"
+run debfail FAKE_DEB=fail
+expect "package failure" "pmemdump: 9 passed, 1 failed, 8 skipped" 1 \
+	"a failed package build fails; its lifecycle is a skip"
+
 run lab PMEMDUMP_SKIP_LAB= PMEMDUMP_LAB_TESTS="kdump-fsdax kernel-series pmem-filter"
-expect "lab counted" "pmemdump: 10 passed, 1 failed, 10 skipped" 1 \
+expect "lab counted" "pmemdump: 10 passed, 1 failed, 12 skipped" 1 \
 	"a lab script that dies silently fails, inner lab skips count"
 if [ "$(cat "$work/log.lab/deps.calls" 2>/dev/null)" = all ]; then
 	pass "a run with the lab installs with 'setup-deps all'"
@@ -207,7 +228,7 @@ if command -v git >/dev/null; then
 	printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000' >"$it/t/prog"
 	printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\004\000' >"$it/t/seed.vmcore"
 	RUN_TOP=$it run intree PMEMDUMP_BUILD_ROOT=
-	expect "in-tree configure" "pmemdump: 9 passed, 0 failed, 7 skipped" 0 \
+	expect "in-tree configure" "pmemdump: 9 passed, 0 failed, 9 skipped" 0 \
 		"both builds run after ./configure in the source tree"
 	if [ -f "$it/config.status" ] && [ -f "$it/Makefile" ] && [ ! -e "$it/build/src/t/prog" ] &&
 		cmp -s "$it/t/seed.vmcore" "$it/build/src/t/seed.vmcore" &&

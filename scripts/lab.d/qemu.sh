@@ -297,7 +297,7 @@ run_scenario() {
 		rc=0
 		run_qemu "$kdir" "$work" "$cmdline" "$KINITRD" "$work/serial.$stage.log" || rc=$?
 		cat "$work/serial.$stage.log" >>"$work/serial.log"
-		echo "boot_${stage}_seconds=$(elapsed "$start")" >>"$work/results/boots.meta"
+		echo "seconds_after_${stage}=$(elapsed "$start")" >>"$work/results/boots.meta"
 		# A boot that ends in a capture kernel's reboot has no result line;
 		# a failed step or QEMU's own failure ends the run there.
 		[ "$rc" -eq 0 ] || break

@@ -190,9 +190,9 @@ check_kt() {
 check_kt_failure() {
 	check_capture_boot 4 'failed to save vmcore in /var/crash'
 	if boot_log 4 | grep -q 'pmemdump makedumpfile: '; then
-		pass "$S: capture kernel 2: our makedumpfile's error on the console ($(boot_log 4 | grep -o 'pmemdump makedumpfile: .*' | head -n1 | cut -c1-90))"
+		pass "$S: capture kernel 4: our makedumpfile's error on the console ($(boot_log 4 | grep -o 'pmemdump makedumpfile: .*' | head -n1 | cut -c1-90))"
 	else
-		fail "$S: capture kernel 2: no 'pmemdump makedumpfile:' line on the console"
+		fail "$S: capture kernel 4: no 'pmemdump makedumpfile:' line on the console"
 	fi
 	check_file_has "makedumpfile's record says failed" "$RES/third.last-capture" '^status=failed$'
 	check_file_has "the record gives the error" "$RES/third.last-capture" '^error=.+'

@@ -24,6 +24,7 @@ KT_DEFAULTS=/etc/default/kdump-tools
 KT_RECORD=/var/lib/pmemdump/last-capture
 KT_HOOK=/lib/lsb/init-functions.d/60-pmemdump
 KT_DROPIN=/lib/systemd/system/kdump-tools-dump.service.d/pmemdump.conf
+KT_NFIT_DROPIN=/lib/systemd/system/kdump-tools.service.d/pmemdump.conf
 # A small file system over /var/crash for the failure cycle.
 KT_SMALL_IMG=/var/lib/lab-small-crash.img
 
@@ -206,7 +207,7 @@ kt_purge() {
 	v=$(/usr/bin/makedumpfile -v 2>&1 | head -n 1)
 	echo "/usr/bin/makedumpfile -v: $v"
 	grep -q 'version 1.7.2' <<<"$v" || rc=1
-	for f in "$KT_HOOK" "$KT_DROPIN" /usr/sbin/pmem-kdump /var/lib/pmemdump; do
+	for f in "$KT_HOOK" "$KT_DROPIN" "$KT_NFIT_DROPIN" /usr/sbin/pmem-kdump /var/lib/pmemdump; do
 		[ -e "$f" ] && { echo "left after purge: $f"; rc=1; }
 	done
 	# postrm reloaded kdump-tools with Debian's kexec.

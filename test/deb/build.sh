@@ -53,7 +53,10 @@ fi
 
 # --- the files (§3): exactly these, directories aside ---
 dpkg-deb -c "$deb" >"$work/contents" || fail "dpkg-deb -c $deb"
-awk '$1 !~ /^d/ { print $6 }' "$work/contents" | sort >"$work/files"
+# dh_compress gzips a document over 4 KiB: README.Debian's name follows
+# its length, which is not what this checks.
+awk '$1 !~ /^d/ { print $6 }' "$work/contents" |
+	sed 's|^\(./usr/share/doc/pmemdump/README.Debian\)\.gz$|\1|' | sort >"$work/files"
 want=(./sbin/kexec ./usr/bin/makedumpfile ./usr/sbin/pmem-kdump
 	./usr/share/man/man8/kexec.8.gz ./usr/share/man/man8/makedumpfile.8.gz
 	./usr/share/man/man8/pmem-kdump.8.gz

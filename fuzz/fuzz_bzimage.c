@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kexec-tools/src: a bzImage as `kexec -p` meets it. bzimage_parse() with
- * and without 5-level paging; when it parses, the load is planned as the
- * loader plans it in the lab's crash kernel range (sizes from the header,
- * a fixed iomem's e820), and the zero page segment is built with a
- * command line as long as the header allows (up to 4 KiB).
+ * A bzImage as `kexec -p` meets it (lib/kernel/bzimage, kexec-tools/src).
+ * bzimage_header() of the first 1024 bytes, as pmem-kdump check reads
+ * them; bzimage_parse() with and without 5-level paging; when it parses,
+ * the load is planned as the loader plans it in the lab's crash kernel
+ * range (sizes from the header, a fixed iomem's e820), and the zero page
+ * segment is built with a command line as long as the header allows (up
+ * to 4 KiB).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "kernel/bzimage.h"
 #include "src/bootparams.h"
-#include "src/bzimage.h"
 #include "src/plan.h"
 #include "src/sysmem.h"
 #include "util/iomem.h"
@@ -79,6 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ret;
 
 	fuzz_log_init(&log);
+	bzimage_header(&bz, data, size < BZ_HEAD_SIZE ? size : BZ_HEAD_SIZE, &log);
+	log_clear_error(&log);
 	bzimage_parse(&bz, data, size, true, &log);
 	log_clear_error(&log);
 	ret = bzimage_parse(&bz, data, size, false, &log);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/bzimage.h"
+#include "kernel/bzimage.h"
 #include "src/sysmem.h"
 #include "util/log.h"
 

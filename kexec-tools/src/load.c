@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "kabi/pmem_kdump.h"
+#include "kernel/bzimage.h"
 #include "kernel/live.h"
 #include "pmem/live.h"
 #include "src/bootparams.h"
-#include "src/bzimage.h"
 #include "src/crashhdr.h"
 #include "src/load.h"
 #include "util/sha256.h"

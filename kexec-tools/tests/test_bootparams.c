@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "kernel/bzimage.h"
 #include "src/bootparams.h"
-#include "src/bzimage.h"
 #include "src/sysmem.h"
 #include "util/log.h"
 

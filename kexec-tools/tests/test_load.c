@@ -22,6 +22,9 @@
 #ifndef KEXEC_TEST_DATA
 #error "KEXEC_TEST_DATA must name kexec-tools/tests/data"
 #endif
+#ifndef KERNEL_TEST_DATA
+#error "KERNEL_TEST_DATA must name lib/kernel/tests/data"
+#endif
 
 #define PAGE_OFFSET	0xffff8af3c0000000ull
 #define CRASH_START	0x2f000000ull
@@ -59,7 +62,7 @@ static void make_bzimage(const char *root, const char *rel)
 	FILE *f;
 
 	assert_non_null(img);
-	f = fopen(KEXEC_TEST_DATA "/lab-bzimage-setup-header.bin", "rb");
+	f = fopen(KERNEL_TEST_DATA "/lab-bzimage-setup-header.bin", "rb");
 	assert_non_null(f);
 	assert_int_equal(fread(hdr, 1, sizeof(hdr), f), sizeof(hdr));
 	fclose(f);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel/bzimage.h"
 #include "src/kdumpenv.h"
 #include "util/kvfile.h"
 #include "util/sysfs.h"
@@ -397,22 +398,12 @@ enum pk_tool_kind pk_tool_identify(const char *root, const char *prog, const cha
 	return kind;
 }
 
-static unsigned int le16(const unsigned char *p)
-{
-	return p[0] | (unsigned int)p[1] << 8;
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int pk_bzimage_init_size(const char *root, const char *path, uint64_t *init_size,
 			 struct log_ctx *log)
 {
-	/* The boot protocol's setup header: Documentation/x86/boot.rst. */
-	enum { HDR_BOOT_FLAG = 0x1fe, HDR_MAGIC = 0x202, HDR_VERSION = 0x206, HDR_INIT_SIZE = 0x260 };
-	unsigned char h[HDR_INIT_SIZE + 4];
+	unsigned char h[BZ_HEAD_SIZE];
+	struct log_ctx quiet;
+	struct bzimage bz;
 	char full[PATH_MAX];
 	ssize_t n;
 	int fd, rc;
@@ -427,13 +418,16 @@ int pk_bzimage_init_size(const char *root, const char *path, uint64_t *init_size
 	close(fd);
 	if (n < 0)
 		return log_fail(log, PMD_EIO, "cannot read %s: %s", full, strerror(errno));
-	if ((size_t)n < sizeof(h) || le16(h + HDR_BOOT_FLAG) != 0xaa55 ||
-	    memcmp(h + HDR_MAGIC, "HdrS", 4))
+	/* The header's own reason stays unsaid: the check names the file. */
+	log_init(&quiet, log->owner);
+	rc = bzimage_header(&bz, h, (size_t)n, &quiet);
+	log_destroy(&quiet);
+	if (rc)
 		return log_fail(log, PMD_ENOTFMT, "%s is not a bzImage", full);
-	if (le16(h + HDR_VERSION) < 0x020a)
+	if (bz.protocol < BZ_PROTOCOL_INIT_SIZE)
 		return log_fail(log, PMD_EUNSUPPORTED, "%s: boot protocol %u.%02u has no init_size",
-				full, le16(h + HDR_VERSION) >> 8, le16(h + HDR_VERSION) & 0xff);
-	*init_size = le32(h + HDR_INIT_SIZE);
+				full, bz.protocol >> 8, bz.protocol & 0xff);
+	*init_size = bz.init_size;
 	return 0;
 }
 

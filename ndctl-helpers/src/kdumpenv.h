@@ -129,8 +129,10 @@ enum pk_tool_kind pk_tool_identify(const char *root, const char *prog, const cha
 /*
  * init_size of a bzImage (boot protocol 2.10+, at 0x260 of the setup
  * header): the memory the kernel needs from its load address while it
- * decompresses and starts. -PMD_EIO unreadable, -PMD_ENOTFMT not a
- * bzImage, -PMD_EUNSUPPORTED a protocol older than 2.10.
+ * decompresses and starts. Its first 1024 bytes are read with
+ * lib/kernel's bzimage_header(). -PMD_EIO unreadable, -PMD_ENOTFMT not a
+ * bzImage (shorter than 1024 bytes, no boot flag or "HdrS"),
+ * -PMD_EUNSUPPORTED a protocol older than 2.10.
  */
 int pk_bzimage_init_size(const char *root, const char *path, uint64_t *init_size,
 			 struct log_ctx *log);

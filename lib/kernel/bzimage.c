@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The bzImage setup header, checked as the kernel's bzImage64_probe()
+ * The bzImage setup header as any reader needs it (bzimage_header()), and
+ * checked as the kernel's bzImage64_probe()
  * (arch/x86/kernel/kexec-bzimage64.c) checks it, plus what a loader needs
- * to place the kernel (Documentation/x86/boot.rst).
+ * to place the kernel (bzimage_parse(), Documentation/x86/boot.rst).
  */
 #include <string.h>
 
-#include "src/bzimage.h"
+#include "kernel/bzimage.h"
 
 /* Offsets in the file (arch/x86/include/uapi/asm/bootparam.h, boot.rst). */
 #define OFF_SETUP_SECTS		0x1f1
@@ -27,10 +28,13 @@
 #define SETUP_HEADER_ROOM	(0x290 - BZ_SETUP_HEADER_OFF)
 
 #define BOOT_FLAG		0xAA55
+/* The boot protocol that brought each field (boot.rst). */
+#define PROTOCOL_ALIGNMENT	0x0205	/* kernel_alignment, relocatable_kernel */
+#define PROTOCOL_CMDLINE_SIZE	0x0206
 #define PROTOCOL_MIN		0x020c	/* 2.12: xloadflags */
 #define LOADED_HIGH		(1u << 0)
 #define SECTOR			512u
-#define MIN_FILE		1024u	/* bzImage64_probe(): two sectors */
+#define MIN_FILE		BZ_HEAD_SIZE	/* bzImage64_probe(): two sectors */
 
 static uint16_t le16(const uint8_t *p, size_t off)
 {
@@ -47,12 +51,9 @@ static uint64_t le64(const uint8_t *p, size_t off)
 	return (uint64_t)le32(p, off) | (uint64_t)le32(p, off + 4) << 32;
 }
 
-int bzimage_parse(struct bzimage *bz, const void *file, size_t size, bool need_5level,
-		  struct log_ctx *log)
+int bzimage_header(struct bzimage *bz, const void *file, size_t size, struct log_ctx *log)
 {
 	const uint8_t *p = file;
-	size_t setup_size, header_end;
-	unsigned int sects;
 
 	memset(bz, 0, sizeof(*bz));
 	if (!p || size < MIN_FILE)
@@ -68,17 +69,43 @@ int bzimage_parse(struct bzimage *bz, const void *file, size_t size, bool need_5
 	bz->file = p;
 	bz->file_size = size;
 	bz->protocol = le16(p, OFF_VERSION);
+	bz->setup_sects = p[OFF_SETUP_SECTS];
+	bz->loadflags = p[OFF_LOADFLAGS];
+	if (bz->protocol >= PROTOCOL_ALIGNMENT) {
+		bz->kernel_alignment = le32(p, OFF_KERNEL_ALIGNMENT);
+		bz->relocatable = p[OFF_RELOCATABLE];
+	}
+	if (bz->protocol >= PROTOCOL_CMDLINE_SIZE)
+		bz->cmdline_size = le32(p, OFF_CMDLINE_SIZE);
+	if (bz->protocol >= BZ_PROTOCOL_INIT_SIZE) {
+		bz->pref_address = le64(p, OFF_PREF_ADDRESS);
+		bz->init_size = le32(p, OFF_INIT_SIZE);
+	}
+	if (bz->protocol >= PROTOCOL_MIN)
+		bz->xloadflags = le16(p, OFF_XLOADFLAGS);
+	return 0;
+}
+
+int bzimage_parse(struct bzimage *bz, const void *file, size_t size, bool need_5level,
+		  struct log_ctx *log)
+{
+	const uint8_t *p = file;
+	size_t setup_size, header_end;
+	unsigned int sects;
+	int rc;
+
+	rc = bzimage_header(bz, file, size, log);
+	if (rc)
+		return rc;
 	if (bz->protocol < PROTOCOL_MIN)
 		return log_fail(log, PMD_ENOTFMT,
 				"not a bzImage64: boot protocol %u.%02u, at least 2.12 is needed",
 				bz->protocol >> 8, bz->protocol & 0xff);
-	bz->loadflags = p[OFF_LOADFLAGS];
 	if (!(bz->loadflags & LOADED_HIGH))
 		return log_fail(log, PMD_ENOTFMT,
 				"not a bzImage: a zImage (loadflags 0x%02x lacks LOADED_HIGH)",
 				bz->loadflags);
 
-	bz->xloadflags = le16(p, OFF_XLOADFLAGS);
 	if (!(bz->xloadflags & BZ_XLF_KERNEL_64))
 		return log_fail(log, PMD_EUNSUPPORTED,
 				"not a 64-bit kernel: xloadflags 0x%04x lacks XLF_KERNEL_64",
@@ -105,7 +132,6 @@ int bzimage_parse(struct bzimage *bz, const void *file, size_t size, bool need_5
 	if (bz->setup_header_len > SETUP_HEADER_ROOM)
 		bz->setup_header_len = SETUP_HEADER_ROOM;
 
-	bz->setup_sects = p[OFF_SETUP_SECTS];
 	sects = bz->setup_sects ? bz->setup_sects : 4;	/* boot.rst: 0 means 4 */
 	setup_size = (size_t)(sects + 1) * SECTOR;
 	if (size <= setup_size)
@@ -115,12 +141,6 @@ int bzimage_parse(struct bzimage *bz, const void *file, size_t size, bool need_5
 				size, sects, setup_size);
 	bz->kernel = p + setup_size;
 	bz->kernel_size = size - setup_size;
-
-	bz->kernel_alignment = le32(p, OFF_KERNEL_ALIGNMENT);
-	bz->relocatable = p[OFF_RELOCATABLE];
-	bz->cmdline_size = le32(p, OFF_CMDLINE_SIZE);
-	bz->pref_address = le64(p, OFF_PREF_ADDRESS);
-	bz->init_size = le32(p, OFF_INIT_SIZE);
 
 	/* The plan aligns the kernel to this: it must be a power of two. */
 	if (bz->kernel_alignment == 0 || (bz->kernel_alignment & (bz->kernel_alignment - 1)))

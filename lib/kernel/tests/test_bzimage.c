@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The bzImage setup header: each refusal of the kernel's bzImage64_probe()
- * and ours, and the fields a load uses. Offsets and flags are written by
+ * and ours, the fields a load uses, and the header alone as pmem-kdump
+ * check reads it. Offsets and flags are written by
  * hand from Documentation/x86/boot.rst and
  * arch/x86/include/uapi/asm/bootparam.h.
  */
@@ -15,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/bzimage.h"
+#include "kernel/bzimage.h"
 #include "util/log.h"
 
 #define LAB_BZIMAGE "/var/cache/pmemdump/kernel/5bbbd34ab0b71f10/bzImage"
@@ -59,6 +60,27 @@ static uint8_t *image(size_t size)
 	return p;
 }
 
+/* The header fields image() writes. */
+static const struct bzimage synthetic = {
+	.protocol = 0x020f, .setup_sects = 4, .loadflags = 0x01, .xloadflags = 0x63,
+	.relocatable = 1, .kernel_alignment = 0x200000, .init_size = 0x1000000,
+	.cmdline_size = 2047, .pref_address = 0x1000000,
+};
+
+/* Each field read from the setup header is @want's. */
+static void assert_header(const struct bzimage *bz, const struct bzimage *want)
+{
+	assert_int_equal(bz->protocol, want->protocol);
+	assert_int_equal(bz->setup_sects, want->setup_sects);
+	assert_int_equal(bz->loadflags, want->loadflags);
+	assert_int_equal(bz->xloadflags, want->xloadflags);
+	assert_int_equal(bz->relocatable, want->relocatable);
+	assert_int_equal(bz->kernel_alignment, want->kernel_alignment);
+	assert_int_equal(bz->init_size, want->init_size);
+	assert_int_equal(bz->cmdline_size, want->cmdline_size);
+	assert_int_equal(bz->pref_address, want->pref_address);
+}
+
 struct refusal {
 	const char *what;
 	size_t size;
@@ -70,6 +92,8 @@ struct refusal {
 	const char *text;
 };
 
+/* The first HEADER_REFUSALS rows are bzimage_header()'s refusals too. */
+#define HEADER_REFUSALS 4
 static const struct refusal refusals[] = {
 	{ "short", 1023, 0, 0, 0, false, -PMD_ENOTFMT,
 	  "not a bzImage: 1023 bytes, a bzImage has at least 1024" },
@@ -126,6 +150,13 @@ static void each_refusal(void **state)
 		assert_int_equal(bzimage_parse(&bz, p, r->size, r->need_5level, &log), r->status);
 		assert_int_equal(log_error_status(&log), -r->status);
 		assert_string_equal(log_error_text(&log), r->text);
+		if (i < HEADER_REFUSALS) {
+			/* The header alone is refused alike, and nothing is kept. */
+			log_clear_error(&log);
+			assert_int_equal(bzimage_header(&bz, p, r->size, &log), r->status);
+			assert_string_equal(log_error_text(&log), r->text);
+			assert_null(bz.file);
+		}
 		log_destroy(&log);
 		free(p);
 	}
@@ -134,7 +165,7 @@ static void each_refusal(void **state)
 static void fields_read(void **state)
 {
 	uint8_t *p = image(8192);
-	struct bzimage bz;
+	struct bzimage bz, want = synthetic;
 	struct log_ctx log;
 
 	(void)state;
@@ -144,15 +175,8 @@ static void fields_read(void **state)
 	assert_int_equal(log_error_status(&log), 0);
 	assert_ptr_equal(bz.file, p);
 	assert_int_equal(bz.file_size, 8192);
-	assert_int_equal(bz.protocol, 0x020f);
-	assert_int_equal(bz.setup_sects, 4);
-	assert_int_equal(bz.loadflags, 0x01);
-	assert_int_equal(bz.xloadflags, 0x63);
-	assert_int_equal(bz.relocatable, 1);
-	assert_int_equal(bz.kernel_alignment, 0x200000);
-	assert_int_equal(bz.init_size, 0x1000000);
-	assert_int_equal(bz.cmdline_size, 2047);
-	assert_int_equal(bz.pref_address, 0x101000000ull);
+	want.pref_address = 0x101000000ull;
+	assert_header(&bz, &want);
 	assert_int_equal(bz.setup_header_len, 0x7b);	/* 0x202 + 0x6a - 0x1f1 */
 	assert_ptr_equal(bz.kernel, p + 2560);		/* (4 + 1) * 512 */
 	assert_int_equal(bz.kernel_size, 8192 - 2560);
@@ -232,38 +256,119 @@ static void five_level_only_when_needed(void **state)
 	free(p);
 }
 
+/*
+ * The header alone, from its first 1024 bytes: bzimage_parse()'s refusals
+ * beyond the first ones (each_refusal) are not its business; no kernel,
+ * no header length.
+ */
+static void header_only(void **state)
+{
+	uint8_t *p = image(1024);
+	struct bzimage bz, want = synthetic;
+	struct log_ctx log;
+
+	(void)state;
+	p[0x201] = 0;				/* header "ends" at 0x202 */
+	p[0x211] = 0;				/* a zImage */
+	put16(p, 0x236, 0);			/* not 64-bit */
+	put32(p, 0x230, 0x300000);		/* alignment no power of two */
+	p[0x1f1] = 31;				/* setup sectors beyond the bytes */
+	log_init(&log, "test");
+	assert_int_equal(bzimage_header(&bz, p, 1024, &log), 0);
+	assert_int_equal(log_error_status(&log), 0);
+	assert_ptr_equal(bz.file, p);
+	assert_int_equal(bz.file_size, 1024);
+	want.setup_sects = 31;
+	want.loadflags = 0;
+	want.xloadflags = 0;
+	want.kernel_alignment = 0x300000;
+	assert_header(&bz, &want);
+	assert_int_equal(bz.setup_header_len, 0);
+	assert_null(bz.kernel);
+	assert_int_equal(bz.kernel_size, 0);
+	/* bzimage_parse() of the same bytes names its first refusal. */
+	assert_int_equal(bzimage_parse(&bz, p, 1024, false, &log), -PMD_ENOTFMT);
+	assert_string_equal(log_error_text(&log),
+			    "not a bzImage: a zImage (loadflags 0x00 lacks LOADED_HIGH)");
+	log_destroy(&log);
+	free(p);
+}
+
+/* A field newer than the header's boot protocol reads 0. */
+static void header_fields_by_protocol(void **state)
+{
+	static const struct {
+		uint16_t protocol;
+		bool alignment, cmdline, init_size, xloadflags;
+	} cases[] = {
+		{ 0x0204, false, false, false, false },
+		{ 0x0205, true, false, false, false },
+		{ 0x0206, true, true, false, false },
+		{ 0x0209, true, true, false, false },
+		{ 0x020a, true, true, true, false },	/* 2.10: init_size */
+		{ 0x020b, true, true, true, false },
+		{ 0x020c, true, true, true, true },	/* 2.12: xloadflags */
+		{ 0x020f, true, true, true, true },
+	};
+	uint8_t *p = image(4096);
+	struct bzimage bz;
+	struct log_ctx log;
+	unsigned int i;
+
+	(void)state;
+	log_init(&log, "test");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bzimage want = synthetic;
+
+		put16(p, 0x206, cases[i].protocol);
+		print_message("protocol 0x%04x\n", cases[i].protocol);
+		want.protocol = cases[i].protocol;
+		if (!cases[i].alignment)
+			want.kernel_alignment = want.relocatable = 0;
+		if (!cases[i].cmdline)
+			want.cmdline_size = 0;
+		if (!cases[i].init_size)
+			want.init_size = want.pref_address = 0;
+		if (!cases[i].xloadflags)
+			want.xloadflags = 0;
+		assert_int_equal(bzimage_header(&bz, p, 4096, &log), 0);
+		assert_header(&bz, &want);
+	}
+	assert_int_equal(log_error_status(&log), 0);
+	log_destroy(&log);
+	free(p);
+}
+
 /* The lab kernel's own setup header (saved bytes 0x1f1-0x26b) in a synthetic file. */
 static void lab_header(void **state)
 {
 	size_t size = 32 * 512 + 65536, got;
 	uint8_t *p = calloc(1, size);
-	struct bzimage bz;
+	struct bzimage bz, want = synthetic;
 	struct log_ctx log;
 	FILE *f;
 
 	(void)state;
 	assert_non_null(p);
-	f = fopen(KEXEC_TEST_DATA "/lab-bzimage-setup-header.bin", "rb");
+	f = fopen(KERNEL_TEST_DATA "/lab-bzimage-setup-header.bin", "rb");
 	assert_non_null(f);
 	got = fread(p + 0x1f1, 1, 0x100, f);
 	fclose(f);
 	assert_int_equal(got, 0x7b);
 	log_init(&log, "test");
 	assert_int_equal(bzimage_parse(&bz, p, size, false, &log), 0);
-	assert_int_equal(bz.protocol, 0x020f);
-	assert_int_equal(bz.setup_sects, 31);
-	assert_int_equal(bz.loadflags, 0x01);
-	assert_int_equal(bz.xloadflags, 0x63);
-	assert_int_equal(bz.relocatable, 1);
-	assert_int_equal(bz.kernel_alignment, 0x200000);
-	assert_int_equal(bz.cmdline_size, 2047);
-	assert_int_equal(bz.pref_address, 0x1000000);
-	assert_int_equal(bz.init_size, 0x1515000);
+	/* As the synthetic header but for its setup sectors and init_size. */
+	want.setup_sects = 31;
+	want.init_size = 0x1515000;
+	assert_header(&bz, &want);
 	assert_int_equal(bz.setup_header_len, 0x7b);
 	assert_ptr_equal(bz.kernel, p + 16384);
 	assert_int_equal(bz.kernel_size, 65536);
 	/* It can boot with 5-level paging: XLF_5LEVEL (0x20) is set. */
 	assert_int_equal(bzimage_parse(&bz, p, size, true, &log), 0);
+	/* Its first 1024 bytes alone give the same header (pmem-kdump check). */
+	assert_int_equal(bzimage_header(&bz, p, BZ_HEAD_SIZE, &log), 0);
+	assert_header(&bz, &want);
 	log_destroy(&log);
 	free(p);
 }
@@ -347,6 +452,8 @@ int main(void)
 		cmocka_unit_test(setup_sects_zero_means_four),
 		cmocka_unit_test(header_length),
 		cmocka_unit_test(five_level_only_when_needed),
+		cmocka_unit_test(header_only),
+		cmocka_unit_test(header_fields_by_protocol),
 		cmocka_unit_test(lab_header),
 		cmocka_unit_test(lab_bzimage_file),
 		cmocka_unit_test(installed_kernels),

@@ -416,7 +416,9 @@ static const char *source_name(const struct facts *f)
 		snprintf(buf, sizeof(buf), "%s/kexec_cmd", f->conf.coredir);
 		return buf;
 	case SRC_CONF:
-		return PK_KDUMP_TOOLS_CONF " (the next load)";
+		return f->conf.append_from_hook ?
+		       PK_KDUMP_TOOLS_CONF " and " PK_KDUMP_HOOK " (the next load)" :
+		       PK_KDUMP_TOOLS_CONF " (the next load)";
 	default:
 		return "nothing";
 	}

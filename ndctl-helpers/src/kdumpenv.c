@@ -118,16 +118,16 @@ static bool read_line(FILE *f, char *buf, size_t size)
 	return true;
 }
 
-int pk_kdump_conf_read(const char *root, struct pk_kdump_conf *c, struct log_ctx *log)
+/* The plain NAME=value assignments of the sh file @path into @c. */
+static int conf_parse(const char *root, const char *path, struct pk_kdump_conf *c,
+		      struct log_ctx *log)
 {
 	static char line[PK_CMDLINE_MAX * 2];
 	struct pk_words *w;
 	FILE *f;
 	int rc;
 
-	memset(c, 0, sizeof(*c));
-	copy(c->coredir, sizeof(c->coredir), PK_KDUMP_COREDIR);
-	rc = open_below(root, PK_KDUMP_TOOLS_CONF, &f, NULL, log);
+	rc = open_below(root, path, &f, NULL, log);
 	if (rc || !f)
 		return rc;
 	w = malloc(sizeof(*w));
@@ -168,6 +168,29 @@ int pk_kdump_conf_read(const char *root, struct pk_kdump_conf *c, struct log_ctx
 	free(w);
 	fclose(f);
 	return 0;
+}
+
+int pk_kdump_conf_read(const char *root, struct pk_kdump_conf *c, struct log_ctx *log)
+{
+	struct pk_kdump_conf *hook;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	copy(c->coredir, sizeof(c->coredir), PK_KDUMP_COREDIR);
+	rc = conf_parse(root, PK_KDUMP_TOOLS_CONF, c, log);
+	if (rc || !c->present || c->has_append)
+		return rc;
+	/* Only its KDUMP_CMDLINE_APPEND: the hook sets nothing else. */
+	hook = calloc(1, sizeof(*hook));
+	if (!hook)
+		return log_fail(log, PMD_ENOMEM, "out of memory");
+	rc = conf_parse(root, PK_KDUMP_HOOK, hook, log);
+	if (!rc && hook->has_append) {
+		copy(c->append, sizeof(c->append), hook->append);
+		c->has_append = c->append_from_hook = true;
+	}
+	free(hook);
+	return rc;
 }
 
 int pk_load_record_read(const char *root, struct pk_load_record *r, struct log_ctx *log)

@@ -21,6 +21,11 @@
 #include "util/records.h"
 
 #define PK_KDUMP_TOOLS_CONF "/etc/default/kdump-tools"
+/*
+ * pmemdump's package hook (debian/hooks/60-pmemdump): kdump-config sources
+ * it before the file above, and it sets KDUMP_CMDLINE_APPEND when nobody did.
+ */
+#define PK_KDUMP_HOOK "/lib/lsb/init-functions.d/60-pmemdump"
 /* kdump-config's PATH and kexec, before the configuration is sourced. */
 #define PK_KDUMP_PATH "/bin:/usr/bin:/sbin:/usr/sbin"
 #define PK_KDUMP_KEXEC "/sbin/kexec"
@@ -54,6 +59,7 @@ int pk_split_words(const char *s, struct pk_words *out);
 struct pk_kdump_conf {
 	bool present;
 	bool has_cmdline, has_append, has_kexec_args, has_makedump_args, has_path, has_coredir;
+	bool append_from_hook;			/* append: PK_KDUMP_HOOK's value */
 	char cmdline[PK_CMDLINE_MAX];		/* KDUMP_CMDLINE */
 	char append[PK_CMDLINE_MAX];		/* KDUMP_CMDLINE_APPEND */
 	char kexec_args[1024];			/* KDUMP_KEXEC_ARGS */
@@ -61,7 +67,11 @@ struct pk_kdump_conf {
 	char path[1024];			/* PATH */
 	char coredir[PATH_MAX];			/* KDUMP_COREDIR, else /var/crash */
 };
-/* A missing file is present=false and 0; -PMD_EIO when unreadable. */
+/*
+ * A missing file is present=false and 0; -PMD_EIO when unreadable. Without
+ * KDUMP_CMDLINE_APPEND in the file, the value PK_KDUMP_HOOK assigns (if it
+ * is installed) is the one kdump-config will use: append_from_hook.
+ */
 int pk_kdump_conf_read(const char *root, struct pk_kdump_conf *c, struct log_ctx *log);
 
 /*

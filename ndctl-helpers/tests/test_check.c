@@ -421,6 +421,33 @@ static void cmdline_conf(void **state)
 	expect(fx, PK_CHK_CMDLINE, PK_PASS, "\"module_blacklist=nfit\"");
 }
 
+/*
+ * pmemdump's package hook sets KDUMP_CMDLINE_APPEND for kdump-config when
+ * the admin file does not: with nothing loaded yet, that is the next
+ * load's value. An admin's line still wins over it.
+ */
+static void cmdline_conf_hook(void **state)
+{
+	struct fixture *fx = *state;
+
+	fake_write(fx->root, "sys/kernel/kexec_crash_loaded", "0\n");
+	fake_unlink(fx->root, "run/pmemdump/kexec-crash.load");
+	fake_write(fx->root, "etc/default/kdump-tools", "USE_KDUMP=1\n");
+	fake_write(fx->root, "lib/lsb/init-functions.d/60-pmemdump",
+		   "case ${NAME-} in\nkdump-config | kdump-tools)\n\tumask 077\n"
+		   "\tif [ -z \"${KDUMP_CMDLINE_APPEND+set}\" ]; then\n"
+		   "\t\tKDUMP_CMDLINE_APPEND=\"reset_devices nr_cpus=1 module_blacklist=nfit "
+		   "initcall_blacklist=nfit_init\"\n\tfi\n\t;;\nesac\n");
+	run(fx);
+	expect(fx, PK_CHK_CMDLINE, PK_PASS,
+	       "/etc/default/kdump-tools and /lib/lsb/init-functions.d/60-pmemdump (the next load): "
+	       "\"module_blacklist=nfit\"");
+	fake_write(fx->root, "etc/default/kdump-tools",
+		   "USE_KDUMP=1\nKDUMP_CMDLINE_APPEND=\"reset_devices nr_cpus=1\"\n");
+	run(fx);
+	expect(fx, PK_CHK_CMDLINE, PK_WARN, "/etc/default/kdump-tools (the next load): the capture");
+}
+
 /* ----------------------------------------------------------- 3: kexec */
 
 static void kexec_record_pmem(void **state)
@@ -1073,6 +1100,7 @@ int main(void)
 		T(cmdline_kexec_cmd),
 		T(cmdline_stale_record),
 		T(cmdline_record_then_kexec_cmd),
+		T(cmdline_conf_hook),
 		T(cmdline_conf),
 		T(kexec_record_pmem),
 		T(kexec_file_series),

@@ -263,6 +263,23 @@ static int check_crash_size(const struct kexec_load *ld, const char *root, struc
 	return 0;
 }
 
+/*
+ * An initrd larger than the whole crash kernel range cannot fit: say so
+ * before reading it, which would take as much memory (an OOM kill in a
+ * busy machine, rather than the one-line refusal).
+ */
+static int check_initrd_fits(const char *path, const struct mem_range *r, struct log_ctx *log)
+{
+	struct stat st;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size <= r->end - r->start)
+		return 0;	/* kexec_read_file says what is wrong with it */
+	return log_fail(log, PMD_EINVAL,
+			"the capture kernel does not fit: %" PRIu64 " bytes needed, %" PRIu64
+			" available in the crash kernel range (the initrd %s alone is larger)",
+			(uint64_t)st.st_size, r->end - r->start, path);
+}
+
 /* What the zero page takes from the running system. */
 struct boot_inputs {
 	uint64_t acpi_rsdp;
@@ -463,6 +480,8 @@ int kexec_load_build(struct kexec_load *ld, const struct kexec_opts *o, struct l
 		rc = crash_ranges_find(&ld->iomem, &ld->crash, log);
 	if (!rc)
 		rc = check_crash_size(ld, root, log);
+	if (!rc && o->initrd)
+		rc = check_initrd_fits(o->initrd, crash_main(&ld->crash), log);
 	if (!rc)
 		rc = live_kernel_read(&lk, root, log);
 	if (!rc)

@@ -342,8 +342,27 @@ static void refusals(void **state)
 		assert_int_equal(ftruncate(fd, 300 << 20), 0);
 		close(fd);
 	}
+	/* Refused before it is read (the reservation is 256 MiB). */
+	assert_int_equal(kexec_load_build(&ld, &m->o, &m->log), -PMD_EINVAL);
+	assert_non_null(strstr(log_error_text(&m->log), "314572800 bytes needed, 268435456 available"));
+	assert_non_null(strstr(log_error_text(&m->log), "alone is larger"));
+	assert_null(ld.initrd);
+	kexec_load_free(&ld);
+	log_clear_error(&m->log);
+	/* Smaller than the range, too big with the other segments: the plan says so. */
+	{
+		char path[PATH_MAX];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/boot/initrd", m->root);
+		fd = open(path, O_WRONLY | O_TRUNC);
+		assert_true(fd >= 0);
+		assert_int_equal(ftruncate(fd, (256 << 20) - 4096), 0);
+		close(fd);
+	}
 	assert_int_equal(kexec_load_build(&ld, &m->o, &m->log), -PMD_EINVAL);
 	assert_non_null(strstr(log_error_text(&m->log), "bytes needed"));
+	assert_non_null(strstr(log_error_text(&m->log), "is the first left out"));
 	kexec_load_free(&ld);
 	log_clear_error(&m->log);
 

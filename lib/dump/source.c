@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dump/pmem_input.h"
 #include "dump/source.h"
 #include "util/fileio.h"
 #include "util/log.h"
@@ -76,6 +77,7 @@ void dump_source_close(struct dump_source *src)
 {
 	if (src->format)
 		src->format->close(src);
+	dump_source_free_pmem(src);
 	memset(src, 0, sizeof(*src));
 }
 

@@ -12,6 +12,7 @@
 
 struct bitmap;
 struct pfn_ranges;
+struct pmem_files;
 
 /*
  * What the filter reads: /proc/vmcore (or an ELF copy), /proc/kcore, or a
@@ -38,6 +39,10 @@ struct dump_source {
 	struct elf_load *loads;
 	unsigned int nr_loads;
 	uint64_t max_pfn;
+
+	/* What dump_source_add_pmem() made (dump/pmem_input.h), for close. */
+	struct elf_load *pmem_loads;
+	struct pmem_files *pmem_files;
 };
 
 /*

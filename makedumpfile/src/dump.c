@@ -71,6 +71,8 @@ static int open_kernel(struct dump_ctx *d, const struct options *o)
 	d->log = o->log;
 	if (dump_source_open(&d->in, o->vmcore, &oo) < 0)
 		return -1;
+	if (dump_source_add_pmem(&d->in, o->pmem_ranges, o->nr_pmem_ranges, d->log) < 0)
+		goto err;
 	if (vmcoreinfo_parse(&d->vmci, d->log, d->in.vmcoreinfo, d->in.vmcoreinfo_size) < 0 ||
 	    kernel_info_init(&d->ki, &d->vmci) < 0)
 		goto err;

@@ -21,6 +21,7 @@ enum long_only {
 	OPT_NUM_THREADS,
 	OPT_PMEM_USERDATA,
 	OPT_MEM_USAGE,
+	OPT_PMEM_RANGE,
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
 	{ "pmem-userdata", no_argument, NULL, OPT_PMEM_USERDATA },
 	{ "mem-usage", no_argument, NULL, OPT_MEM_USAGE },
+	{ "pmem-range", required_argument, NULL, OPT_PMEM_RANGE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -79,6 +81,12 @@ void options_usage(FILE *out)
 		"  in VMCOREINFO, or else from each namespace's info block.\n"
 		"  --pmem-userdata  also keep pmem user data, filtered by -d like RAM.\n"
 		"                The dump then holds file contents, which may be secret.\n"
+		"  --pmem-range START-END[:FILE]  physical bytes [START, END) are pmem\n"
+		"                (an NVDIMM of a VM dumped by its host, which marks nothing).\n"
+		"                Without FILE the input holds the range; with FILE it does\n"
+		"                not, and the range reads from FILE (the NVDIMM's backing\n"
+		"                file, opened read-only): only the metadata is read from it.\n"
+		"                Repeat for each NVDIMM. ELF input only.\n"
 		"\n"
 		"Other options:\n"
 		"  -f            overwrite DUMPFILE if it exists (never done otherwise)\n"
@@ -115,6 +123,35 @@ static int parse_uint(struct log_ctx *log, const char *s, const char *what, uint
 	}
 	*val = v;
 	return 0;
+}
+
+/* START-END[:FILE]: numbers as C literals (0x... or decimal), END exclusive. */
+static int parse_pmem_range(struct options *o, const char *arg)
+{
+	struct dump_pmem_range *r = &o->pmem_ranges[o->nr_pmem_ranges];
+	unsigned long long start, end;
+	char *p;
+
+	if (o->nr_pmem_ranges == OPTIONS_MAX_PMEM_RANGES)
+		return log_fail(o->log, PMD_EINVAL, "at most %d --pmem-range options", OPTIONS_MAX_PMEM_RANGES);
+	errno = 0;
+	start = strtoull(arg, &p, 0);
+	if (errno || p == arg || *p != '-' || *arg == '-')
+		goto bad;
+	arg = p + 1;
+	end = strtoull(arg, &p, 0);
+	if (errno || p == arg || *arg == '-' || (*p && *p != ':') || (*p == ':' && !p[1]))
+		goto bad;
+	if (start >= end || (start | end) & 4095)
+		return log_fail(o->log, PMD_EINVAL, "--pmem-range %#llx-%#llx: START must be below END and both page aligned (END is exclusive)",
+				start, end);
+	r->start = start;
+	r->end = end;
+	r->file = *p == ':' ? p + 1 : NULL;
+	o->nr_pmem_ranges++;
+	return 0;
+bad:
+	return log_fail(o->log, PMD_EINVAL, "invalid --pmem-range \"%s\" (expected START-END or START-END:FILE)", optarg);
 }
 
 static int set_compression(struct options *o, enum compression c)
@@ -174,6 +211,8 @@ static int parse_one(struct options *o, int opt, bool *elf)
 	case OPT_PMEM_USERDATA:
 		o->pmem_userdata = true;
 		return 0;
+	case OPT_PMEM_RANGE:
+		return parse_pmem_range(o, optarg) < 0 ? -1 : 0;
 	case OPT_NON_MMAP:
 		o->no_mmap = true;
 		return 0;

@@ -7,6 +7,10 @@
 #include <stdio.h>
 
 #include "dump/compress.h"
+#include "dump/pmem_input.h"
+
+/* --pmem-range may be given for each NVDIMM of a machine. */
+#define OPTIONS_MAX_PMEM_RANGES 64
 
 enum output_format {
 	OUTPUT_KDUMP,	/* kdump-compressed, makedumpfile's default */
@@ -30,6 +34,9 @@ struct options {
 	bool rebuild;		/* -R: rebuild DUMPFILE from a flattened stream on stdin */
 	bool mem_usage;		/* --mem-usage: what a dump would hold, no dump */
 	bool pmem_userdata;	/* --pmem-userdata: keep file data on pmem */
+	/* --pmem-range START-END[:FILE], in order (files point into argv). */
+	struct dump_pmem_range pmem_ranges[OPTIONS_MAX_PMEM_RANGES];
+	unsigned int nr_pmem_ranges;
 	unsigned int threads;	/* --num-threads */
 	const char *vmcore;	/* NULL with -R */
 	const char *dumpfile;	/* NULL with -F */

@@ -13,6 +13,7 @@
 #include "dump/dumplevel.h"
 #include "util/iomem.h"
 #include "kernel/printk.h"
+#include "pmem/nfit.h"
 #include "dump/elf/elf_writer.h"
 #include "dump/flat/flatten.h"
 #include "dump/kdump/kdump_writer.h"
@@ -61,6 +62,68 @@ static uint64_t choose_window(const struct dump_ctx *d, uint64_t npfns)
 	return (bytes * 8) & ~63ULL;
 }
 
+static bool live_input(const struct dump_ctx *d)
+{
+	return dump_source_has(&d->in, DUMP_SRC_LIVE);
+}
+
+static bool marks_pmem(const struct dump_source *src)
+{
+	for (unsigned int i = 0; i < src->nr_loads; i++)
+		if (src->loads[i].flags & PMD_PF_DEV)
+			return true;
+	return false;
+}
+
+/*
+ * An ELF input that marks no pmem may still hold it unmarked: a
+ * hypervisor's dump of a guest with an NVDIMM (QEMU dump-guest-memory),
+ * which also holds the guest's BIOS area and ACPI tables. The guest's
+ * NFIT then says where its pmem is, and that is filtered as pmem, so its
+ * user data does not go into the dump as RAM when nobody said
+ * --pmem-range. A kdump /proc/vmcore holds no RSDP: nothing changes.
+ */
+static int pmem_from_nfit(struct dump_ctx *d)
+{
+	struct pfn_ranges nfit = { 0 }, present = { 0 }, held = { 0 };
+	struct dump_pmem_range *r = NULL;
+	int ret;
+
+	if (!dump_source_has(&d->in, DUMP_SRC_PT_LOADS) || live_input(d) ||
+	    d->opt->nr_pmem_ranges || marks_pmem(&d->in))
+		return 0;
+	ret = pmem_nfit_ranges(&d->in.pm, &nfit);
+	if (ret < 0) {
+		/* Damaged tables are the dumped machine's problem, not the run's. */
+		log_warn(d->log, "%s: pmem, if any, is filtered as RAM\n", log_error_text(d->log));
+		log_clear_error(d->log);
+		return 0;
+	}
+	if (!nfit.nr)
+		return 0;
+	ret = -1;
+	if (dump_source_present_ranges(&d->in, d->in.max_pfn, &present) < 0 ||
+	    pfn_ranges_intersect(&held, &nfit, &present) < 0 ||
+	    !(r = calloc(held.nr ? held.nr : 1, sizeof(*r)))) {
+		log_fail(d->log, PMD_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (unsigned int i = 0; i < held.nr; i++)
+		r[i] = (struct dump_pmem_range){ .start = held.r[i].start << 12,
+						 .end = held.r[i].end << 12 };
+	for (unsigned int i = 0; i < nfit.nr; i++)
+		log_msg(d->log, "pmem at %#llx-%#llx (the dumped machine's ACPI NFIT)%s\n",
+			(unsigned long long)nfit.r[i].start << 12, (unsigned long long)nfit.r[i].end << 12,
+			pfn_ranges_pages(&held) ? "" : ": not in the input; give its backing file with --pmem-range=START-END:FILE to dump its metadata");
+	ret = dump_source_add_pmem(&d->in, r, held.nr, d->log);
+out:
+	free(r);
+	pfn_ranges_free(&nfit);
+	pfn_ranges_free(&present);
+	pfn_ranges_free(&held);
+	return ret;
+}
+
 /* Input, VMCOREINFO and address translation: enough to read the kernel. */
 static int open_kernel(struct dump_ctx *d, const struct options *o)
 {
@@ -71,7 +134,8 @@ static int open_kernel(struct dump_ctx *d, const struct options *o)
 	d->log = o->log;
 	if (dump_source_open(&d->in, o->vmcore, &oo) < 0)
 		return -1;
-	if (dump_source_add_pmem(&d->in, o->pmem_ranges, o->nr_pmem_ranges, d->log) < 0)
+	if (dump_source_add_pmem(&d->in, o->pmem_ranges, o->nr_pmem_ranges, d->log) < 0 ||
+	    pmem_from_nfit(d) < 0)
 		goto err;
 	if (vmcoreinfo_parse(&d->vmci, d->log, d->in.vmcoreinfo, d->in.vmcoreinfo_size) < 0 ||
 	    kernel_info_init(&d->ki, &d->vmci) < 0)
@@ -109,11 +173,6 @@ static int warn_unmarked_pmem(const struct dump_ctx *d, const struct pfn_ranges 
 			d->pmem.nr_listed);
 	pfn_ranges_free(&in_input);
 	return 0;
-}
-
-static bool live_input(const struct dump_ctx *d)
-{
-	return dump_source_has(&d->in, DUMP_SRC_LIVE);
 }
 
 /* Find pmem and decide, from the options, what to skip and what to keep. */

@@ -111,7 +111,7 @@ nvdimm_image() {
 prepare_work() {
 	local work=$1 i
 	mkdir -p "$work"
-	rm -rf "$work/results" "$work"/nvdimm*.img "$work/disk.img" "$work/serial.log"
+	rm -rf "$work/results" "$work"/nvdimm*.img "$work/disk.img" "$work/serial.log" "$work/qmp.sock"
 	mkdir -p "$work/results"
 	for ((i = 1; i <= LAB_NVDIMMS; i++)); do
 		truncate -s "$(nvdimm_backing_size)" "$(nvdimm_image "$work" "$i")"
@@ -177,10 +177,25 @@ guest_cmdline() {
 		${LAB_INIT:+"pmemdump.init=$LAB_INIT"} ${deb:+"pmemdump.deb=$deb" "pmemdump.debs=$DEB_CACHE"} $extra
 }
 
+# The project's pmemdump-vm, if built (same rule as ours_binary).
+ours_vmdump() {
+	local b=$REPO/vmdump/pmemdump-vm
+	[ -n "${PMEMDUMP_BUILD:-}" ] && b=$PMEMDUMP_BUILD/vmdump/pmemdump-vm
+	if [ -f "$b" ] && [ -x "$b" ]; then
+		readlink -f "$b"
+	fi
+}
+
+# A scenario's extra QEMU devices (SCENARIO_QEMU, split on blanks) and, with
+# SCENARIO_QMP=1, a QMP socket in the work directory for its host side.
+LAB_QEMU_EXTRA=()
+LAB_QMP=
+
 # -no-reboot turns the guest's final sysrq-b (and panic=-1) into a QEMU exit.
 run_qemu() {
-	local kdir=$1 work=$2 cmdline=$3 initrd=${4:-} serial=${5:-$2/serial.log} nvdimm=()
+	local kdir=$1 work=$2 cmdline=$3 initrd=${4:-} serial=${5:-$2/serial.log} nvdimm=() qmp=()
 	mapfile -t nvdimm < <(nvdimm_args "$work")
+	[ -n "$LAB_QMP" ] && qmp=(-qmp "unix:$LAB_QMP,server=on,wait=off")
 	timeout -k 10 "$LAB_TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -display none -monitor none -no-reboot \
 		-accel tcg,thread=multi -smp 2 \
@@ -192,7 +207,42 @@ run_qemu() {
 		-fsdev local,id=results,path="$work/results",security_model=none \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \
 		-drive file="$work/disk.img",if=virtio,format=raw \
+		"${LAB_QEMU_EXTRA[@]}" "${qmp[@]}" \
 		-serial file:"$serial" </dev/null >&2
+}
+
+# SCENARIO_HOST=NAME: scripts/lab.d/host/NAME.sh runs on the host beside
+# the first boot's QEMU (it may speak QMP to it), with its output in
+# results/host.log and its exit status in results/host.rc. It gets the run's
+# paths and the project's tools in its environment.
+start_host_side() {
+	local name=$1 work=$2 kdir=$3 hook=$REPO/scripts/lab.d/host/$1.sh
+	[ -f "$hook" ] || die "SCENARIO_HOST: no $hook"
+	(
+		export LAB_QMP LAB_WORK_DIR=$work LAB_RESULTS=$work/results LAB_KDIR=$kdir
+		export LAB_VMDUMP LAB_OURS
+		LAB_VMDUMP=$(ours_vmdump || true)
+		LAB_OURS=$(ours_binary || true)
+		rc=0
+		timeout -k 10 "$LAB_TIMEOUT" bash "$hook" >"$work/results/host.log" 2>&1 </dev/null || rc=$?
+		echo "$rc" >"$work/results/host.rc"
+	) &
+	LAB_HOST_PID=$!
+}
+
+# After QEMU is gone the host side has nothing to wait for: a short grace.
+finish_host_side() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$LAB_HOST_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$LAB_HOST_PID" 2>/dev/null; then
+		pkill -TERM -P "$LAB_HOST_PID" 2>/dev/null
+		kill "$LAB_HOST_PID" 2>/dev/null
+	fi
+	wait "$LAB_HOST_PID" 2>/dev/null
+	say "host side: exit $(cat "$LAB_WORK_RESULTS/host.rc" 2>/dev/null || echo none) (results/host.log)"
 }
 
 # Decide from the serial log whether the run worked; say which step failed.
@@ -256,7 +306,7 @@ scenario_kernel() {
 }
 
 run_scenario() {
-	local name=$1 sfile kdir work cmdline start rc=0 boots stage
+	local name=$1 sfile kdir work cmdline start rc=0 boots stage host first
 	sfile=$(scenario_file "$name")
 	need_cmd qemu-system-x86_64 timeout gcc truncate
 	scenario_kernel "$(scenario_var "$sfile" SCENARIO_KERNEL)"
@@ -287,6 +337,13 @@ run_scenario() {
 		[ -n "$LAB_DEB" ] || die "no pmemdump .deb built (test/deb/build.sh, or set PMEMDUMP_DEB)"
 	fi
 	boots=$(scenario_var "$sfile" SCENARIO_BOOTS)
+	read -ra LAB_QEMU_EXTRA <<<"$(scenario_var "$sfile" SCENARIO_QEMU)"
+	LAB_QMP=
+	[ "$(scenario_var "$sfile" SCENARIO_QMP)" = 1 ] && LAB_QMP=$work/qmp.sock
+	host=$(scenario_var "$sfile" SCENARIO_HOST)
+	LAB_WORK_RESULTS=$work/results
+	first=${boots:-first}
+	first=${first%% *}
 	start=$(now)
 	: >"$work/serial.log"
 	for stage in ${boots:-first}; do
@@ -295,6 +352,7 @@ run_scenario() {
 		cmdline=${cmdline/pmemdump.stage=first/pmemdump.stage=$stage}
 		say "running $name${boots:+ (boot $stage)} on $(sed -n 's/^release=//p' "$kdir/meta") (serial log: $work/serial.log, timeout ${LAB_TIMEOUT}s)"
 		rc=0
+		[ -n "$host" ] && [ "$stage" = "$first" ] && start_host_side "$host" "$work" "$kdir"
 		if [ -z "$boots" ]; then
 			# One boot: serial.log itself, live (purgatory-corrupt's test
 			# watches it while QEMU runs).
@@ -303,6 +361,7 @@ run_scenario() {
 			run_qemu "$kdir" "$work" "$cmdline" "$KINITRD" "$work/serial.$stage.log" || rc=$?
 			cat "$work/serial.$stage.log" >>"$work/serial.log"
 		fi
+		[ -n "$host" ] && [ "$stage" = "$first" ] && finish_host_side
 		echo "seconds_after_${stage}=$(elapsed "$start")" >>"$work/results/boots.meta"
 		# A boot that ends in a capture kernel's reboot has no result line;
 		# a failed step or QEMU's own failure ends the run there.

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MARKER_LEN 16
@@ -87,6 +88,18 @@ static int fill_file(const char *path, const char *marker, unsigned long mib)
 	return 0;
 }
 
+/* Stay alive, the pages in use, once READY says the filling is done. */
+static void announce_and_wait(const char *ready)
+{
+	int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		die(ready);
+	close(fd);
+	for (;;)
+		pause();
+}
+
 static char *map_anon(unsigned long mib)
 {
 	void *p;
@@ -107,19 +120,37 @@ static int fill_anon(const char *marker, unsigned long mib,
 	char *data = map_anon(mib);
 	char *zero = map_anon(zero_mib);
 	unsigned long off;
-	int fd;
 
 	if (data)
 		pattern(data, mib * MIB, marker);
 	/* Writing a zero still faults in a private page of its own. */
 	for (off = 0; zero && off < zero_mib * MIB; off += (unsigned long)page)
 		((volatile char *)zero)[off] = 0;
-	fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		die(ready);
-	close(fd);
-	for (;;)
-		pause();
+	announce_and_wait(ready);
+	return 0;
+}
+
+/*
+ * Map a file shared and write-fault every page with its own byte: on a
+ * DAX file system each pmem page then belongs to the file's mapping
+ * (what crash's kmem -p shows), and the contents do not change.
+ */
+static int map_file(const char *path, const char *ready)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	volatile char *p;
+	off_t off;
+	int fd = open(path, O_RDWR);
+
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0)
+		die(path);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	for (off = 0; off < st.st_size; off += page)
+		p[off] = p[off];
+	announce_and_wait(ready);
 	return 0;
 }
 
@@ -134,8 +165,11 @@ int main(int argc, char **argv)
 		return fill_anon(argv[2], parse_mib(argv[3]),
 				 parse_mib(argv[4]), argv[5]);
 	}
+	if (argc == 4 && strcmp(argv[1], "map") == 0)
+		return map_file(argv[2], argv[3]);
 	fprintf(stderr,
 		"usage: lab-fill file PATH MARKER MIB\n"
-		"       lab-fill anon MARKER MIB ZERO_MIB READY_PATH\n");
+		"       lab-fill anon MARKER MIB ZERO_MIB READY_PATH\n"
+		"       lab-fill map PATH READY_PATH\n");
 	return 2;
 }

@@ -46,8 +46,9 @@ check_qemu_elf() {
 	local line want marker
 	want=$(printf '0x%016x' "$BASE")
 	line=$(awk -v a="$want" '$1 == "LOAD" && $4 == a' "$RES/qemu-elf.phdrs")
-	if [ -n "$line" ] && [ "$(awk '{print $6}' <<<"$line")" = "$(printf '0x%x' "$SIZE")" ] &&
-		[ "$(awk '{print NF}' <<<"$line")" = 8 ] && [ "$(awk '{print $7}' <<<"$line")" = "$(printf '0x%x' "$SIZE")" ]; then
+	# LOAD offset vaddr paddr filesz memsz [flags] align: no flag letters.
+	if [ -n "$line" ] && [ "$(awk '{print NF}' <<<"$line")" = 7 ] &&
+		[ "$(awk '{print $5 " " $6}' <<<"$line")" = "$(printf '0x%x 0x%x' "$SIZE" "$SIZE")" ]; then
 		pass "$S: QEMU's ELF holds the NVDIMM as an unmarked PT_LOAD: $(tr -s ' ' <<<"$line")"
 	else
 		fail "$S: no unmarked PT_LOAD of the NVDIMM ($want, $SIZE bytes) in QEMU's ELF: ${line:-none} (see $RES/qemu-elf.phdrs)"
@@ -142,8 +143,8 @@ check_no_user_data() {
 
 check_pause() {
 	local f line
-	for f in vm.full.log vm.backing.log; do
-		line=$(grep -m1 'guest paused' "$RES/$f")
+	for f in vm.live.log vm.full.log vm.backing.log; do
+		line=$(grep -m1 'guest paused [0-9.]* s' "$RES/$f")
 		if [ -n "$line" ]; then
 			pass "$S: $f: $line"
 		else

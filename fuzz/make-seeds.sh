@@ -23,7 +23,7 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmd-seeds.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-targets=(elfcore vmcoreinfo kdump flat infoblock printk run)
+targets=(elfcore vmcoreinfo kdump flat infoblock printk run nfit)
 for t in "${targets[@]}"; do
 	mkdir -p "$out/$t"
 	rm -f "$out/$t"/seed-*
@@ -102,6 +102,10 @@ done
 
 # printk: a ring with every kind of record.
 "$seeds" printk "$out/printk/seed-ring"
+
+# nfit: ACPI tables, an RSDP of revision 0 (RSDT) and one of revision 2 (XSDT).
+"$seeds" nfit "$out/nfit/seed-rsdt"
+"$seeds" nfit --xsdt "$out/nfit/seed-xsdt"
 
 # iomem: handwritten (fuzz/corpus/iomem/hand-*), nothing to make.
 

@@ -20,6 +20,9 @@
  *   fuzz-seeds infochain PAGE OUT    from an info block page: three
  *       namespaces' info blocks, chained, as fuzz_infoblock maps them
  *   fuzz-seeds printk OUT            a printk ring for fuzz_printk
+ *   fuzz-seeds nfit [--xsdt] OUT     ACPI tables for fuzz_nfit: an RSDP
+ *       (revision 0, or 2 with an XSDT), its root table and an NFIT with
+ *       one persistent-memory range; checked with pmem_nfit_ranges()
  *
  * It links lib/ like the tool, so a seed is what our reader accepts.
  */
@@ -39,6 +42,7 @@
 #include "kernel/sparsemem.h"
 #include "kernel/vmcoreinfo.h"
 #include "kernel/x86_64.h"
+#include "pmem/nfit.h"
 #include "pmem/pmem.h"
 #include "util/bitmap.h"
 #include "util/log.h"
@@ -702,12 +706,228 @@ static int cmd_printk(int argc, char **argv)
 	return 0;
 }
 
+/* ---- nfit ---- */
+
+/*
+ * fuzz_nfit repeats its input over physical memory from 0xE0000 (and, in
+ * its second run, below 0xA0000 from 0, but for a hole at 0x90000-0x97FFF;
+ * 0xA0000-0xDFFFF fails to read): with a 4 KiB input, input offset
+ * X is at 0xE0000 + X, at 0x100000000 + X above 4 GiB, and at 0x9F000 + X
+ * in the EBDA. The layout:
+ *
+ *   0x000  RSDP (revision 0: RSDT; 2: XSDT, and an RSDT without the NFIT,
+ *          so that the XSDT alone finds it)
+ *   0x040  RSDT: the SSDT, 0 (skipped), 0x1000 (not held without low
+ *          memory; with it, not an ACPI table), the NFIT
+ *   0x080  XSDT (revision 2): the SSDT, the NFIT at its alias above 4 GiB
+ *   0x100  NFIT: a persistent-memory SPA range (5 GiB, +1 GiB), a volatile
+ *          one, a region mapping and a control region structure
+ *   0x300  SSDT: a header, nothing else
+ *   0x40e  the EBDA's segment, 0x9fc0: the EBDA at 0x9fc00 (input 0xc00)
+ *   0xc00  the RSDP again, found first in the EBDA when low memory is held
+ */
+#define NF_BIOS 0xe0000ULL
+#define NF_RSDT 0x40
+#define NF_XSDT 0x80
+#define NF_NFIT 0x100
+#define NF_SSDT 0x300
+#define NF_EBDA_SEG 0x40e
+#define NF_EBDA_RSDP 0xc00
+#define NF_PM_BASE (5ULL << 30)
+#define NF_PM_SIZE (1ULL << 30)
+
+static void seal(uint8_t *b, size_t len, size_t at)
+{
+	uint8_t s = 0;
+
+	b[at] = 0;
+	for (size_t i = 0; i < len; i++)
+		s += b[i];
+	b[at] = (uint8_t)-s;
+}
+
+/* A table's header, @len long, its checksum to be set with seal(b, len, 9). */
+static void sdt_header(uint8_t *b, const char *sig, uint32_t len)
+{
+	memcpy(b, sig, 4);
+	put_le(b + 4, len, 4);
+	b[8] = 1;
+	memcpy(b + 10, "PMDFUZ", 6);
+	memcpy(b + 16, "FUZZSEED", 8);
+	put_le(b + 24, 1, 4);
+	memcpy(b + 28, "PMDF", 4);
+	put_le(b + 32, 1, 4);
+}
+
+/* The root table at @b: @n entries of @esize bytes. */
+static void root_table(uint8_t *b, const char *sig, unsigned int esize, const uint64_t *e,
+		       unsigned int n)
+{
+	uint32_t len = 36 + n * esize;
+
+	sdt_header(b, sig, len);
+	for (unsigned int i = 0; i < n; i++)
+		put_le(b + 36 + i * esize, e[i], esize);
+	seal(b, len, 9);
+}
+
+static uint8_t *nfit_struct(uint8_t *t, uint32_t *len, uint16_t type, uint16_t slen)
+{
+	uint8_t *s = t + *len;
+
+	put_le(s, type, 2);
+	put_le(s + 2, slen, 2);
+	*len += slen;
+	return s;
+}
+
+static void nfit_spa(uint8_t *t, uint32_t *len, uint16_t idx, const uint8_t *guid,
+		     uint64_t base, uint64_t size, uint64_t attr)
+{
+	uint8_t *s = nfit_struct(t, len, 0, 56);
+
+	put_le(s + 4, idx, 2);
+	memcpy(s + 16, guid, 16);
+	put_le(s + 32, base, 8);
+	put_le(s + 40, size, 8);
+	put_le(s + 48, attr, 8);
+}
+
+static void nfit_table(uint8_t *t)
+{
+	/* 66F0D379-B4F3-4074-AC43-0D3318B78CDB; 7305944F-FDDA-44E3-B16C-3F22D252E5D0 */
+	static const uint8_t pm[16] = {
+		0x79, 0xd3, 0xf0, 0x66, 0xf3, 0xb4, 0x74, 0x40,
+		0xac, 0x43, 0x0d, 0x33, 0x18, 0xb7, 0x8c, 0xdb,
+	};
+	static const uint8_t vol[16] = {
+		0x4f, 0x94, 0x05, 0x73, 0xda, 0xfd, 0xe3, 0x44,
+		0xb1, 0x6c, 0x3f, 0x22, 0xd2, 0x52, 0xe5, 0xd0,
+	};
+	uint32_t len = 40;
+	uint8_t *s;
+
+	nfit_spa(t, &len, 1, pm, NF_PM_BASE, NF_PM_SIZE, 0x8008);	/* WB | NV */
+	nfit_spa(t, &len, 2, vol, 4ULL << 30, 1ULL << 30, 0x8);
+	s = nfit_struct(t, &len, 1, 48);	/* region mapping: SPA range 1, control region 1 */
+	put_le(s + 4, 0x1001, 4);
+	put_le(s + 10, 1, 2);
+	put_le(s + 12, 1, 2);
+	put_le(s + 16, NF_PM_SIZE, 8);
+	s = nfit_struct(t, &len, 4, 80);	/* NVDIMM control region 1 */
+	put_le(s + 4, 1, 2);
+	put_le(s + 6, 0x8086, 2);
+	put_le(s + 8, 0x0001, 2);
+	sdt_header(t, "NFIT", len);
+	seal(t, len, 9);
+}
+
+static void rsdp(uint8_t *b, bool xsdt)
+{
+	memcpy(b, "RSD PTR ", 8);
+	memcpy(b + 9, "PMDFUZ", 6);
+	put_le(b + 16, NF_BIOS + NF_RSDT, 4);
+	if (xsdt) {
+		b[15] = 2;
+		put_le(b + 20, 36, 4);
+		put_le(b + 24, (1ULL << 32) + NF_XSDT, 8);	/* the alias above 4 GiB */
+	}
+	seal(b, 20, 8);
+	if (xsdt)
+		seal(b, 36, 32);
+}
+
+/* The input repeated as fuzz_nfit lays it out, to check the seed. */
+struct tiled {
+	const uint8_t *b;
+	size_t size;
+	bool low;
+};
+
+static bool tiled_present(void *priv, uint64_t pfn)
+{
+	struct tiled *t = priv;
+
+	if (pfn >= 0x90 && pfn < 0x98)		/* the hole in low memory */
+		return false;
+	return pfn < (1ULL << 40) / PAGE && (t->low || pfn >= NF_BIOS / PAGE);
+}
+
+static int tiled_read_page(void *priv, uint64_t pfn, void *buf)
+{
+	struct tiled *t = priv;
+	uint64_t pa = pfn * PAGE, base = pa >= NF_BIOS ? NF_BIOS : 0;
+
+	if (!tiled_present(t, pfn) || (pa >= 0xa0000 && pa < NF_BIOS))
+		return -1;
+	for (size_t i = 0; i < PAGE; i++)
+		((uint8_t *)buf)[i] = t->b[(pa - base + i) % t->size];
+	return 0;
+}
+
+static int tiled_read(void *priv, uint64_t paddr, void *buf, size_t len)
+{
+	uint8_t page[PAGE], *out = buf;
+
+	while (len) {
+		size_t off = paddr % PAGE, chunk = PAGE - off < len ? PAGE - off : len;
+
+		if (tiled_read_page(priv, paddr / PAGE, page) < 0)
+			return -1;
+		memcpy(out, page + off, chunk);
+		out += chunk;
+		paddr += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static const struct physmem_ops tiled_ops = {
+	.read = tiled_read,
+	.present = tiled_present,
+	.read_page = tiled_read_page,
+};
+
+static int cmd_nfit(int argc, char **argv)
+{
+	static uint8_t in[PAGE];
+	bool xsdt = argc == 3 && !strcmp(argv[1], "--xsdt");
+	uint64_t rsdt_e[] = { NF_BIOS + NF_SSDT, 0, 0x1000, NF_BIOS + NF_NFIT };
+	uint64_t xsdt_e[] = { NF_BIOS + NF_SSDT, (1ULL << 32) + NF_NFIT };
+
+	if (argc != 2 && !xsdt)
+		die("usage: nfit [--xsdt] OUT");
+	rsdp(in, xsdt);
+	/* With an XSDT, an RSDT without the NFIT: the XSDT must be the one read. */
+	root_table(in + NF_RSDT, "RSDT", 4, rsdt_e, xsdt ? 1 : 4);
+	if (xsdt)
+		root_table(in + NF_XSDT, "XSDT", 8, xsdt_e, 2);
+	nfit_table(in + NF_NFIT);
+	sdt_header(in + NF_SSDT, "SSDT", 36);
+	seal(in + NF_SSDT, 36, 9);
+	put_le(in + NF_EBDA_SEG, 0x9fc0, 2);
+	memcpy(in + NF_EBDA_RSDP, in, 36);
+	for (int low = 0; low < 2; low++) {
+		struct tiled t = { .b = in, .size = sizeof(in), .low = low };
+		struct physmem pm = { .ops = &tiled_ops, .priv = &t, .log = &logc };
+		struct pfn_ranges r = { 0 };
+
+		if (pmem_nfit_ranges(&pm, &r) < 0 || r.nr != 1 || r.r[0].start != NF_PM_BASE / PAGE ||
+		    r.r[0].end != (NF_PM_BASE + NF_PM_SIZE) / PAGE)
+			die("the NFIT seed gives %u ranges, not the one expected (low memory %s)",
+			    r.nr, low ? "held" : "absent");
+		pfn_ranges_free(&r);
+	}
+	write_file(argv[argc - 1], in, sizeof(in));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	log_init(&logc, "fuzz-seeds");
 	logc.level = LOG_ERROR;
 	if (argc < 2)
-		die("usage: fuzz-seeds shrink|thin|note|page|infochain|printk ...");
+		die("usage: fuzz-seeds shrink|thin|note|page|infochain|printk|nfit ...");
 	if (!strcmp(argv[1], "shrink"))
 		return cmd_shrink(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "thin"))
@@ -720,5 +940,7 @@ int main(int argc, char **argv)
 		return cmd_infochain(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "printk"))
 		return cmd_printk(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "nfit"))
+		return cmd_nfit(argc - 1, argv + 1);
 	die("unknown command %s", argv[1]);
 }

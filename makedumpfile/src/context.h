@@ -40,6 +40,11 @@ struct dump_ctx {
 	/* Persistent memory: what it is, and what this run does with it. */
 	struct pmem_layout pmem;
 	struct pmem_plan pmem_plan;
+	/*
+	 * Pmem of an input without PT_LOAD flags (kdump-compressed) named by
+	 * --pmem-range or the dumped machine's ACPI NFIT.
+	 */
+	struct pfn_ranges named_pmem;
 	uint64_t crashkernel_pages;	/* /proc/kcore: reserved pages it holds */
 
 	/*

@@ -89,8 +89,7 @@ static int pmem_from_nfit(struct dump_ctx *d)
 	struct dump_pmem_range *r = NULL;
 	int ret;
 
-	if (!dump_source_has(&d->in, DUMP_SRC_PT_LOADS) || live_input(d) ||
-	    d->opt->nr_pmem_ranges || marks_pmem(&d->in))
+	if (live_input(d) || d->opt->nr_pmem_ranges || marks_pmem(&d->in))
 		return 0;
 	ret = pmem_nfit_ranges(&d->in.pm, &nfit);
 	if (ret < 0) {
@@ -101,6 +100,15 @@ static int pmem_from_nfit(struct dump_ctx *d)
 	}
 	if (!nfit.nr)
 		return 0;
+	if (!dump_source_has(&d->in, DUMP_SRC_PT_LOADS)) {
+		/* No flags to set: the plan takes them beside the kernel's list. */
+		for (unsigned int i = 0; i < nfit.nr; i++)
+			log_msg(d->log, "pmem at %#llx-%#llx (the dumped machine's ACPI NFIT)\n",
+				(unsigned long long)nfit.r[i].start << 12,
+				(unsigned long long)nfit.r[i].end << 12);
+		d->named_pmem = nfit;
+		return 0;
+	}
 	ret = -1;
 	if (dump_source_present_ranges(&d->in, d->in.max_pfn, &present) < 0 ||
 	    pfn_ranges_intersect(&held, &nfit, &present) < 0 ||
@@ -124,6 +132,30 @@ out:
 	return ret;
 }
 
+/*
+ * --pmem-range: an ELF input's PT_LOADs are marked or added; a
+ * kdump-compressed input has no flags to mark and no room for a file, so
+ * a range without a file joins the pmem the plan finds from the kernel's
+ * list and the info blocks.
+ */
+static int named_pmem(struct dump_ctx *d)
+{
+	const struct options *o = d->opt;
+
+	if (dump_source_has(&d->in, DUMP_SRC_PT_LOADS) || !o->nr_pmem_ranges)
+		return dump_source_add_pmem(&d->in, o->pmem_ranges, o->nr_pmem_ranges, d->log);
+	for (unsigned int i = 0; i < o->nr_pmem_ranges; i++) {
+		const struct dump_pmem_range *r = &o->pmem_ranges[i];
+
+		if (r->file)
+			return log_fail(d->log, PMD_EINVAL, "--pmem-range with a file needs an ELF vmcore as input, not a %s",
+					d->in.format->name);
+		if (pfn_ranges_add(&d->named_pmem, r->start >> 12, r->end >> 12) < 0)
+			return log_fail(d->log, PMD_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 /* Input, VMCOREINFO and address translation: enough to read the kernel. */
 static int open_kernel(struct dump_ctx *d, const struct options *o)
 {
@@ -134,8 +166,7 @@ static int open_kernel(struct dump_ctx *d, const struct options *o)
 	d->log = o->log;
 	if (dump_source_open(&d->in, o->vmcore, &oo) < 0)
 		return -1;
-	if (dump_source_add_pmem(&d->in, o->pmem_ranges, o->nr_pmem_ranges, d->log) < 0 ||
-	    pmem_from_nfit(d) < 0)
+	if (named_pmem(d) < 0 || pmem_from_nfit(d) < 0)
 		goto err;
 	if (vmcoreinfo_parse(&d->vmci, d->log, d->in.vmcoreinfo, d->in.vmcoreinfo_size) < 0 ||
 	    kernel_info_init(&d->ki, &d->vmci) < 0)
@@ -179,7 +210,11 @@ static int warn_unmarked_pmem(const struct dump_ctx *d, const struct pfn_ranges 
 static int plan_pmem(struct dump_ctx *d)
 {
 	const struct options *o = d->opt;
-	/* /proc/kcore only: pmem and crashkernel memory, from /proc/iomem. */
+	/*
+	 * Pmem the input's flags do not give: a live system's from
+	 * /proc/iomem, a kdump-compressed input's named_pmem; and
+	 * crashkernel memory (/proc/kcore only).
+	 */
 	struct pfn_ranges live_pmem = { 0 }, crashkernel = { 0 };
 	struct pmem_source src = {
 		.loads = d->in.loads, .nr_loads = d->in.nr_loads,
@@ -192,6 +227,8 @@ static int plan_pmem(struct dump_ctx *d)
 	if (live_input(d) && (iomem_find(d->log, IOMEM, "Persistent Memory", &live_pmem) < 0 ||
 			      iomem_find(d->log, IOMEM, "Crash kernel", &crashkernel) < 0))
 		ret = -1;
+	if (!ret)
+		ret = pfn_ranges_add_all(&live_pmem, &d->named_pmem);
 	if (!ret)
 		ret = pmem_layout_find(&d->pmem, &src);
 	if (!ret)
@@ -308,6 +345,7 @@ void dump_close(struct dump_ctx *d)
 	d->windows = NULL;
 	pmem_plan_free(&d->pmem_plan);
 	pmem_layout_free(&d->pmem);
+	pfn_ranges_free(&d->named_pmem);
 	bitmap_free(&d->bm);
 	bitmap_free(&d->present);
 	classifier_free(&d->cls);

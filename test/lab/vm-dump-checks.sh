@@ -30,7 +30,7 @@ host_step_ms() {
 
 check_host_steps() {
 	local step rc
-	for step in live full qemu-elf backing; do
+	for step in live full qemu-elf qemu-kdump backing; do
 		rc=$(host_step_rc "$step")
 		if [ "$rc" = 0 ]; then
 			pass "$S: host step $step exit 0 ($(host_step_ms "$step") ms)"
@@ -66,8 +66,8 @@ check_qemu_elf() {
 	fi
 }
 
-# The three dumps of the panicked guest hold the same pages: one state,
-# three ways of finding its pmem. Metadata = the device memmap as the
+# The four dumps of the panicked guest hold the same pages: one state,
+# four ways of finding its pmem (QEMU's kdump format: the NFIT too). Metadata = the device memmap as the
 # NVDIMM's own info block places it; user data = the rest of the NVDIMM.
 check_counts_agree() {
 	local memmap mstart mend meta user f v ref="" c
@@ -80,7 +80,7 @@ check_counts_agree() {
 	fi
 	meta=$(((mend - mstart) / 4096))
 	user=$((SIZE / 4096 - meta))
-	for f in vm.full.log nfit.log vm.backing.log; do
+	for f in vm.full.log nfit.log kdump.log vm.backing.log; do
 		v=$(report_value "$RES/$f" "pmem userdata pages")
 		c=$(report_value "$RES/$f" "pmem metadata pages")
 		if [ "$v" = "$user" ] && [ "$c" = 0 ] &&
@@ -97,23 +97,25 @@ check_counts_agree() {
 			ref=$v
 			echo "  counts: $v"
 		elif [ "$v" = "$ref" ]; then
-			pass "$S: $f: the page counts of the other two dumps"
+			pass "$S: $f: the page counts of vm.full.log"
 		else
 			fail "$S: $f counts differ: $v vs $ref"
 		fi
 	done
-	if grep -q "pmem at $(printf '%#x' "$BASE")-$(printf '%#x' $((BASE + SIZE))) (the dumped machine's ACPI NFIT)" "$RES/nfit.log"; then
-		pass "$S: makedumpfile found the NVDIMM in the guest's ACPI NFIT (no --pmem-range)"
-	else
-		fail "$S: nfit.log does not say pmem came from the ACPI NFIT"
-	fi
+	for f in nfit.log kdump.log; do
+		if grep -q "pmem at $(printf '%#x' "$BASE")-$(printf '%#x' $((BASE + SIZE))) (the dumped machine's ACPI NFIT)" "$RES/$f"; then
+			pass "$S: $f: makedumpfile found the NVDIMM in the guest's ACPI NFIT (no --pmem-range)"
+		else
+			fail "$S: $f does not say pmem came from the ACPI NFIT"
+		fi
+	done
 }
 
 # Pages are lzo-compressed in the kdump files: our makedumpfile turns each
 # into ELF (nothing filtered) to count the DAX files' marker pages there.
 check_no_user_data() {
 	local f n
-	for f in live full nfit crash; do
+	for f in live full nfit kdump crash; do
 		rm -f "$RES/$f.elf"
 		if ! "$(ours_binary)" -E -d 0 "$RES/$f.dump" "$RES/$f.elf" >"$RES/$f.elf.log" 2>&1; then
 			fail "$S: $f.dump cannot be read back: $(tail -n1 "$RES/$f.elf.log")"
@@ -127,7 +129,7 @@ check_no_user_data() {
 			fail "$S: $f.dump holds ${n:-?} marker pages at pmem addresses: pmem user data leaked"
 		fi
 	done
-	if [ "$(stat -c %a "$RES/crash.dump" "$RES/full.dump" "$RES/live.dump" "$RES/nfit.dump" | sort -u)" = 600 ]; then
+	if [ "$(stat -c %a "$RES/crash.dump" "$RES/full.dump" "$RES/live.dump" "$RES/nfit.dump" "$RES/kdump.dump" | sort -u)" = 600 ]; then
 		pass "$S: the filtered dumps are 0600"
 	else
 		fail "$S: dump modes: $(stat -c '%n %a' "$RES"/*.dump | tr '\n' ' ')"

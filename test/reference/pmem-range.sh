@@ -189,5 +189,27 @@ refuse "unaligned range" "$work/u.vmcore" "page aligned" --pmem-range=0x10000000
 refuse "reversed range" "$work/u.vmcore" "below END" --pmem-range=0x110000000-0x100000000
 refuse "bad syntax" "$work/u.vmcore" "expected START-END" --pmem-range=0x100000000+0x1000
 refuse "empty file name" "$work/u.vmcore" "expected START-END" --pmem-range=0x100000000-0x110000000:
-refuse "kdump-compressed input" "$work/u.kdump" "needs an ELF vmcore" --pmem-range=0x100000000-0x110000000
+refuse "a backing file for a kdump-compressed input" "$work/u.kdump" "needs an ELF vmcore" --pmem-range="0x100000000-0x110000000:$work/nv.img"
+
+# A kdump-compressed input has no flags to mark: a range without a file
+# joins the pmem the filter finds (here from the info block, no list).
+# Kept whole at -d 0 (pmem as RAM), filtered again with the range: the
+# pmem lines must be those of the same machine's PF_DEV vmcore.
+"$GEN" --pmem-mib 256 --pmem-flag "$work/uf.vmcore" >/dev/null 2>&1 || fail "vmcore-gen (flagged) for the kdump input"
+rm -f "$work/u0.kdump"
+"$OURS" -l -d 0 "$work/u.vmcore" "$work/u0.kdump" >/dev/null 2>&1 || fail "kdump -d 0 of the unmarked vmcore"
+run kref E "$work/uf.vmcore" || fail "the flagged reference: $(tail -1 "$work/kref.E.err")"
+if run krange E "$work/u0.kdump" --pmem-range=0x100000000-0x110000000; then
+	want="meta=$(value "$work/kref.E.log" pmem_meta) user=$(value "$work/kref.E.log" pmem_user)"
+	got="meta=$(value "$work/krange.E.log" pmem_meta) user=$(value "$work/krange.E.log" pmem_user)"
+	if [ "$want" != "$got" ] || [ "$want" = "meta= user=" ]; then
+		fail "kdump input with --pmem-range: pmem lines $got, expected the marked vmcore's $want"
+	elif LC_ALL=C grep -q -a -F "$MARKER" "$work/krange.E"; then
+		fail "kdump input with --pmem-range: file data in the dump"
+	else
+		pass "kdump input with --pmem-range: pmem lines as the marked vmcore's ($got), no file data"
+	fi
+else
+	fail "kdump input with --pmem-range: $(tail -1 "$work/krange.E.err")"
+fi
 finish

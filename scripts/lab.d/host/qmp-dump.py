@@ -4,7 +4,10 @@ virsh dump --memory-only) would take it: the whole guest, NVDIMMs included,
 paging off, ELF. The VM lab's vm-dump host side runs our makedumpfile on it
 without any --pmem-range.
 
-  qmp-dump.py SOCKET OUT
+  qmp-dump.py SOCKET OUT [FORMAT]
+
+FORMAT is QEMU's: elf (the default) or kdump-zlib (QEMU 7.2 writes it in
+makedumpfile's flattened format).
 """
 import json
 import socket
@@ -13,6 +16,7 @@ import sys
 
 def main():
     sock_path, out = sys.argv[1], sys.argv[2]
+    fmt = sys.argv[3] if len(sys.argv) > 3 else 'elf'
     s = socket.socket(socket.AF_UNIX)
     s.connect(sock_path)
     f = s.makefile('rw')
@@ -37,8 +41,8 @@ def main():
     json.loads(f.readline())  # the greeting
     execute('qmp_capabilities')
     status = execute('query-status')['status']
-    execute('dump-guest-memory', paging=False, protocol='file:' + out)
-    print('qmp-dump: guest %s, dumped to %s' % (status, out))
+    execute('dump-guest-memory', paging=False, protocol='file:' + out, format=fmt)
+    print('qmp-dump: guest %s, dumped to %s (%s)' % (status, out, fmt))
 
 
 main()

@@ -7,7 +7,8 @@
 #      --after pause (QEMU dumps the NVDIMMs too, into a private memfd);
 #   3. QEMU's own unfiltered ELF, as virsh dump would take it, in a 0700
 #      directory, filtered by our makedumpfile without --pmem-range (the
-#      guest's ACPI NFIT), then removed;
+#      guest's ACPI NFIT), then removed; the same with QEMU's kdump-zlib
+#      output, rebuilt with -R first;
 #   4. pmemdump-vm in its default mode (RAM from QEMU, pmem metadata from
 #      the NVDIMM's backing file), then the reset that ends the boot.
 # shellcheck shell=bash
@@ -62,6 +63,21 @@ qemu_elf() {
 	return "$rc"
 }
 
+# QEMU's kdump-zlib output (flattened in 7.2): rebuilt with -R, then
+# filtered; pmem again from the guest's NFIT, the format having no flags.
+qemu_kdump() {
+	local dir=$LAB_WORK_DIR/private rc=0
+	rm -rf "$dir"
+	mkdir -m 0700 "$dir" || return 1
+	python3 "$HERE/qmp-dump.py" "$LAB_QMP" "$dir/qemu.flat" kdump-zlib || return 1
+	stat -c '%A %s %n' "$dir/qemu.flat"
+	"$LAB_OURS" -R "$dir/qemu.kdump" <"$dir/qemu.flat" || rc=1
+	[ "$rc" = 0 ] && { "$LAB_OURS" "${MDF_OPTS[@]}" "$dir/qemu.kdump" "$R/kdump.dump" >"$R/kdump.log" 2>&1 || rc=1; }
+	cat "$R/kdump.log" 2>/dev/null
+	rm -rf "$dir"
+	return "$rc"
+}
+
 # The NVDIMM's guest-physical address, as QEMU reports it.
 nvdimm_base() {
 	python3 - "$LAB_QMP" <<'PY'
@@ -86,4 +102,5 @@ host_step live vmdump vm.live.log --now --after cont "$R/live.dump" -- "${MDF_OP
 : >"$R/live.done"
 host_step full vmdump vm.full.log --full --after pause --timeout 300 "$R/full.dump" -- "${MDF_OPTS[@]}" || exit 1
 host_step qemu-elf qemu_elf
+host_step qemu-kdump qemu_kdump
 host_step backing vmdump vm.backing.log "$R/crash.dump" -- "${MDF_OPTS[@]}"

@@ -102,19 +102,7 @@ static int fm_read_page(void *priv, uint64_t pfn, void *buf)
 
 static int fm_read(void *priv, uint64_t paddr, void *buf, size_t len)
 {
-	uint8_t page[PAGE], *out = buf;
-
-	while (len) {
-		size_t off = (size_t)(paddr % PAGE), chunk = PAGE - off < len ? PAGE - off : len;
-
-		if (fm_read_page(priv, paddr / PAGE, page) < 0)
-			return -1;
-		memcpy(out, page + off, chunk);
-		out += chunk;
-		paddr += chunk;
-		len -= chunk;
-	}
-	return 0;
+	return physmem_read_by_page(fm_read_page, priv, paddr, buf, len);
 }
 
 static const struct physmem_ops fake_ops = {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct log_ctx;
 
@@ -79,5 +80,29 @@ static inline int physmem_read_page(const struct physmem *pm, uint64_t pfn, void
 	return pm->ops->read_page(pm->priv, pfn, buf);
 }
 
+/*
+ * A read op made of whole-page reads, for a physmem that holds pages and
+ * nothing finer (the fakes of tests, fuzz targets and seed makers): each
+ * page [@paddr, @paddr + @len) touches through @read_page. Its result.
+ */
+static inline int physmem_read_by_page(int (*read_page)(void *priv, uint64_t pfn, void *buf),
+				       void *priv, uint64_t paddr, void *buf, size_t len)
+{
+	uint8_t page[4096], *out = buf;
+
+	while (len) {
+		size_t off = (size_t)(paddr % sizeof(page));
+		size_t chunk = sizeof(page) - off < len ? sizeof(page) - off : len;
+		int ret = read_page(priv, paddr / sizeof(page), page);
+
+		if (ret < 0)
+			return ret;
+		memcpy(out, page + off, chunk);
+		out += chunk;
+		paddr += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
 
 #endif

@@ -63,19 +63,9 @@ static int fake_read_page(void *priv, uint64_t pfn, void *buf)
 
 static int fake_read(void *priv, uint64_t paddr, void *buf, size_t len)
 {
-	uint8_t page[PS], *out = buf;
-
-	while (len) {
-		size_t off = paddr % PS, chunk = PS - off < len ? PS - off : len;
-
-		if (fake_read_page(priv, paddr / PS, page) < 0)
-			return log_fail(&test_log, PMD_ECORRUPT, "fake: %#llx not held",
-					(unsigned long long)paddr);
-		memcpy(out, page + off, chunk);
-		out += chunk;
-		paddr += chunk;
-		len -= chunk;
-	}
+	if (physmem_read_by_page(fake_read_page, priv, paddr, buf, len) < 0)
+		return log_fail(&test_log, PMD_ECORRUPT, "fake: %#llx not held",
+				(unsigned long long)paddr);
 	return 0;
 }
 

@@ -101,7 +101,7 @@ static int open_core(struct dump_source *src, const char *path, const struct dum
 		ret = -PMD_ENOTFMT;
 	if (!ret && !ec->vmcoreinfo)
 		ret = log_fail(o->log, PMD_ECORRUPT,
-			       "%s has no VMCOREINFO note: not a kdump vmcore, or from a kernel without CONFIG_CRASH_CORE",
+			       "%s has no VMCOREINFO note: not a kdump vmcore, a kernel without CONFIG_CRASH_CORE, or a QEMU dump of a guest without -device vmcoreinfo and its qemu_fw_cfg driver",
 			       path);
 	if (ret < 0) {
 		if (ec->fd >= 0)

@@ -1,0 +1,26 @@
+# Scenario livedump-smoke (issue 14): the lab kernel with the live dump
+# patch; RAM filled with page cache, tmpfs and anonymous data and a writer
+# running; a live dump to a file on the virtio disk's ext4, saved to the
+# results share as livedump-1.elf; a second dump; a cancelled dump; a dump
+# with a 4 MiB buffer that must fail. No crash, no capture kernel.
+# Test: test/lab/livedump.sh.
+# shellcheck shell=bash disable=SC2034 # read by scripts/lab and guest/init
+SCENARIO_DESC="live dump to a file while a writer runs; second dump, cancel, buffer too small"
+SCENARIO_CMDLINE=""
+SCENARIO_DISK=4G
+SCENARIO_VMCORE=0
+# shellcheck source=../guest/livedump.lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../guest/livedump.lib.sh"
+
+stage_first() {
+	step info ld_info
+	step fill ld_fill
+	step writer ld_writer_start
+	step baseline ld_baseline 15
+	step dump1 ld_dump1
+	step dump2 ld_dump2
+	step cancel ld_cancel
+	step small-buffer ld_small
+	step save ld_save
+	lab_finish ok
+}

@@ -144,6 +144,23 @@ else
 	fail "$S: the image lacks fill patterns: ${missing[*]}"
 fi
 
+# the invariants: kept in the image, broken in a slow /proc/kcore copy
+inv=$REPO/scripts/lab.d/guest/livedump-invariants.py
+if "$inv" check "$img" "$res/first.lt.layout" >"$res/invariants.image" 2>&1; then
+	pass "$S: the invariants hold in the image: $(tr '\n' ';' <"$res/invariants.image")"
+else
+	fail "$S: the invariants do not hold in the image: $(tr '\n' ';' <"$res/invariants.image")"
+fi
+if [ -s "$res/kcore-copy.elf" ]; then
+	if "$inv" check "$res/kcore-copy.elf" "$res/first.lt.layout" >"$res/invariants.kcore" 2>&1; then
+		fail "$S: a slow /proc/kcore copy kept the invariants too (the check would not see a torn image)"
+	else
+		pass "$S: a slow /proc/kcore copy breaks them: $(tr '\n' ';' <"$res/invariants.kcore")"
+	fi
+else
+	fail "$S: no /proc/kcore copy in the results"
+fi
+
 # second dump, cancel, buffer too small
 if [ "$(st dump2 state)" = finished ]; then
 	pass "$S: a second dump finished"

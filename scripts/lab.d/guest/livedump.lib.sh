@@ -58,6 +58,25 @@ ld_baseline() {
 	echo "writer_rate=$(echo "scale=3; ($c1 - $c0) / ($t1 - $t0)" | bc)" | tee "$R/first.baseline"
 }
 
+# The invariant writers of CONFIG_LIVEDUMP_TEST on every CPU; the
+# pfns of their pages saved for the checker (livedump-invariants.py).
+LT=/sys/kernel/livedump_test
+ld_invariants_start() {
+	echo 1 >"$LT/start" || return 1
+	sleep 1
+	cat "$LT/layout" >"$R/first.lt.layout"
+	head -c 300 "$R/first.lt.layout"
+	echo
+	"$GUEST_DIR/livedump-invariants.py" check /proc/kcore "$R/first.lt.layout" || true
+}
+
+# A slow copy of the same pages from /proc/kcore, for the host to show
+# that it breaks the invariants that the live dump keeps.
+ld_kcore_copy() {
+	"$GUEST_DIR/livedump-invariants.py" kcore-copy "$R/first.lt.layout" "$R/kcore-copy.elf" 2 || return 1
+	"$GUEST_DIR/livedump-invariants.py" check "$R/kcore-copy.elf" "$R/first.lt.layout" || true
+}
+
 ld_status() { cat "$LD/status"; }
 ld_state() { sed -n 's/^state=//p' "$LD/status"; }
 
@@ -138,6 +157,7 @@ ld_small() {
 
 ld_save() {
 	kill "$(cat /run/lab/writer.pid)" 2>/dev/null
+	[ ! -e "$LT/stop" ] || echo 1 >"$LT/stop"
 	echo "writer iterations: $(cat /run/lab/writer.count 2>/dev/null)"
 	dd if="$LD_IMAGE" of="$R/livedump-1.elf" bs=4M conv=sparse status=none || return 1
 	ls -ls "$R/livedump-1.elf"

@@ -15,8 +15,10 @@ stage_first() {
 	step info ld_info
 	step fill ld_fill
 	step writer ld_writer_start
+	step invariants ld_invariants_start
 	step baseline ld_baseline 15
 	step dump1 ld_dump1
+	soft_step invariants-image "$GUEST_DIR/livedump-invariants.py" check "$LD_IMAGE" "$R/first.lt.layout"
 	dmesg >"$R/first.dmesg"
 	lab_finish ok
 }

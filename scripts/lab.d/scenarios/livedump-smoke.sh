@@ -1,8 +1,10 @@
 # Scenario livedump-smoke (issue 14): the lab kernel with the live dump
 # patch; RAM filled with page cache, tmpfs and anonymous data and a writer
 # running; a live dump to a file on the virtio disk's ext4, saved to the
-# results share as livedump-1.elf; a second dump; a cancelled dump; a dump
-# with a 4 MiB buffer that must fail. No crash, no capture kernel.
+# results share as livedump-1.elf, with the invariant writers of
+# CONFIG_LIVEDUMP_TEST running and a slow /proc/kcore copy of their pages
+# beside it; a second dump; a cancelled dump; a dump with a 4 MiB buffer
+# that must fail. No crash, no capture kernel.
 # Test: test/lab/livedump.sh.
 # shellcheck shell=bash disable=SC2034 # read by scripts/lab and guest/init
 SCENARIO_DESC="live dump to a file while a writer runs; second dump, cancel, buffer too small"
@@ -16,8 +18,10 @@ stage_first() {
 	step info ld_info
 	step fill ld_fill
 	step writer ld_writer_start
+	step invariants ld_invariants_start
 	step baseline ld_baseline 15
 	step dump1 ld_dump1
+	step kcore-copy ld_kcore_copy
 	step dump2 ld_dump2
 	step cancel ld_cancel
 	step small-buffer ld_small

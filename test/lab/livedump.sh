@@ -10,7 +10,8 @@
 #   - makedumpfile 1.7.2 (and ours, if built) -l -d 31 read it;
 #   - crash 8.0.2 opens it: sys, bt, kmem -i, log;
 #   - the fill patterns are in it;
-#   - a second dump finished, a cancelled one says "cancelled", one with a
+#   - a second dump finished, one to a block device (a loop device) too,
+#     a cancelled one says "cancelled", one with a
 #     4 MiB buffer says "failed" with a reason, and the guest went on.
 # Exit: 0 pass, 1 fail, 77 skip.
 set -uo pipefail
@@ -166,6 +167,12 @@ if [ "$(st dump2 state)" = finished ]; then
 	pass "$S: a second dump finished"
 else
 	fail "$S: second dump: state $(st dump2 state)"
+fi
+if [ "$(st bdev state)" = finished ] && grep -q 'CORE (Core file)' "$res/first.bdev.check" &&
+	[ "$(grep -c ': holds$' "$res/first.bdev.check")" -ge 2 ] && ! grep -q BROKEN "$res/first.bdev.check"; then
+	pass "$S: a dump to a block device (loop, direct I/O) is an ELF core that keeps the invariants"
+else
+	fail "$S: block device dump: state $(st bdev state) (see $res/first.bdev.check)"
 fi
 if [ "$(st cancel state)" = cancelled ]; then
 	pass "$S: a cancelled dump says cancelled"

@@ -129,6 +129,30 @@ ld_dump2() {
 	rm -f "$DISK_MNT/livedump-2.elf"
 }
 
+# A dump to a block device: a loop device with direct I/O over a
+# preallocated file on the disk. Checked here (ELF core, invariants), as
+# the host cannot read the loop device after the run.
+ld_bdev() {
+	local img=$DISK_MNT/bdev.img dev rc=0
+	fallocate -l 1200M "$img" || return 1
+	dev=$(losetup -f --show --direct-io=on "$img") || return 1
+	echo "target: $dev ($(blockdev --getsize64 "$dev") bytes)"
+	ld_dump bdev "$dev" || rc=1
+	if [ $rc -eq 0 ]; then
+		# readelf takes regular files only: the headers are in the first MiB
+		dd if="$dev" of=/tmp/bdev.head bs=1M count=1 status=none || rc=1
+		readelf -hW /tmp/bdev.head | grep 'Type:' | tee -a "$R/first.bdev.check"
+		readelf -lW /tmp/bdev.head | grep -c '^  LOAD' | sed 's/^/pt_load=/' | tee -a "$R/first.bdev.check"
+		if [ -e "$R/first.lt.layout" ]; then
+			"$GUEST_DIR/livedump-invariants.py" check "$dev" "$R/first.lt.layout" |
+				tee -a "$R/first.bdev.check" || rc=1
+		fi
+	fi
+	losetup -d "$dev"
+	rm -f "$img"
+	return $rc
+}
+
 # A dump cancelled while it runs: the state says so, the machine goes on.
 ld_cancel() {
 	local s

@@ -116,7 +116,7 @@ prepare_work() {
 	for ((i = 1; i <= LAB_NVDIMMS; i++)); do
 		truncate -s "$(nvdimm_backing_size)" "$(nvdimm_image "$work" "$i")"
 	done
-	truncate -s "$DISK_SIZE" "$work/disk.img"
+	truncate -s "${LAB_DISK:-$DISK_SIZE}" "$work/disk.img"
 }
 
 # QEMU arguments of the NVDIMMs (see LAB_NVDIMMS), one per line.
@@ -318,6 +318,9 @@ run_scenario() {
 	LAB_NVDIMMS=$(scenario_var "$sfile" SCENARIO_NVDIMMS)
 	LAB_NVDIMMS=${LAB_NVDIMMS:-1}
 	LAB_NVDIMM_LABEL_SIZE=$(scenario_var "$sfile" SCENARIO_NVDIMM_LABEL_SIZE)
+	# The virtio disk's size (SCENARIO_DISK, truncate's units; default
+	# DISK_SIZE): a live dump of the guest's RAM is written there.
+	LAB_DISK=$(scenario_var "$sfile" SCENARIO_DISK)
 	mkdir -p "$work"
 	# One run per scenario at a time: they share the work directory.
 	exec 9>"$work/.lock"

@@ -1,0 +1,189 @@
+# Guest side of the live dump scenarios (issue 14, kernel-patches/0004):
+# RAM filled as in the kdump scenarios, a writer keeping pages dirty, live
+# dumps through /sys/kernel/livedump to a file on the virtio disk's ext4,
+# then a second dump, a cancelled one and one with a buffer too small.
+# shellcheck shell=bash
+
+# shellcheck source=kdump-fsdax.lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/kdump-fsdax.lib.sh"
+
+LD=/sys/kernel/livedump
+LD_IMAGE=$DISK_MNT/livedump-1.elf
+# Seconds a dump may take under TCG before the step gives up.
+LD_TIMEOUT=${LD_TIMEOUT:-900}
+
+ld_info() {
+	uname -a
+	cat /proc/cmdline
+	cat /proc/iomem >"$R/first.iomem"
+	grep -E '^(MemTotal|MemFree|MemAvailable):' /proc/meminfo
+	ls -l "$LD"
+	cat "$LD/status"
+	echo "recommended_buffer_mb=$(cat "$LD/recommended_buffer_mb")"
+}
+
+# Page cache on the disk that will hold the image; tmpfs; anonymous memory.
+ld_fill() {
+	fill_page_cache || return 1
+	fill_tmpfs || return 1
+	fill_anon || return 1
+	wait_for_file /run/lab/anon.ready 120 || return 1
+	grep -E '^(MemTotal|MemFree|Cached|Shmem|AnonPages):' /proc/meminfo
+}
+
+# Keep writing while the dumps run: tmpfs pages rewritten in place and a
+# page cache file appended to, so that write faults happen all along.
+ld_writer_start() {
+	(
+		i=0
+		while :; do
+			dd if=/dev/urandom of="$TMPFS_MNT/w.dat" bs=64k count=64 conv=notrunc 2>/dev/null
+			dd if=/dev/zero of="$DISK_MNT/w.dat" bs=64k count=16 2>/dev/null
+			i=$((i + 1))
+			echo "$i" >/run/lab/writer.count
+		done
+	) </dev/null >/dev/null 2>&1 &
+	echo $! >/run/lab/writer.pid
+	echo "writer pid $(cat /run/lab/writer.pid)"
+}
+
+# Writer iterations per second over SECONDS, without a dump: the baseline
+# for the slowdown during a dump (ld_dump prints the rate during it).
+ld_baseline() {
+	local c0 c1 t0 t1
+	sleep 2
+	c0=$(cat /run/lab/writer.count) t0=$(date +%s.%N)
+	sleep "${1:-15}"
+	c1=$(cat /run/lab/writer.count) t1=$(date +%s.%N)
+	echo "writer_rate=$(echo "scale=3; ($c1 - $c0) / ($t1 - $t0)" | bc)" | tee "$R/first.baseline"
+}
+
+# The invariant writers of CONFIG_LIVEDUMP_TEST on every CPU; the
+# pfns of their pages saved for the checker (livedump-invariants.py).
+LT=/sys/kernel/livedump_test
+ld_invariants_start() {
+	echo 1 >"$LT/start" || return 1
+	sleep 1
+	cat "$LT/layout" >"$R/first.lt.layout"
+	head -c 300 "$R/first.lt.layout"
+	echo
+	"$GUEST_DIR/livedump-invariants.py" check /proc/kcore "$R/first.lt.layout" || true
+}
+
+# A slow copy of the same pages from /proc/kcore, for the host to show
+# that it breaks the invariants that the live dump keeps.
+ld_kcore_copy() {
+	"$GUEST_DIR/livedump-invariants.py" kcore-copy "$R/first.lt.layout" "$R/kcore-copy.elf" 2 || return 1
+	"$GUEST_DIR/livedump-invariants.py" check "$R/kcore-copy.elf" "$R/first.lt.layout" || true
+}
+
+ld_status() { cat "$LD/status"; }
+ld_state() { sed -n 's/^state=//p' "$LD/status"; }
+
+# ld_wait: until the dump is no longer setup/running/writing.
+ld_wait() {
+	local t=0 s
+	while :; do
+		s=$(ld_state)
+		case $s in
+		setup | running | writing) ;;
+		*) echo "$s"; return 0 ;;
+		esac
+		[ $t -lt $((LD_TIMEOUT * 2)) ] || { echo timeout; return 1; }
+		sleep 0.5
+		t=$((t + 1))
+	done
+}
+
+# ld_dump TAG TARGET [BUFFER_MB]: one dump, its status saved as
+# first.TAG.status; the final state is printed.
+ld_dump() {
+	local tag=$1 target=$2 mb=${3:-} t0 t1 c0 c1 s
+	echo "$target" >"$LD/target" || return 1
+	[ -z "$mb" ] || echo "$mb" >"$LD/buffer_mb" || return 1
+	echo "buffer_mb=$(cat "$LD/buffer_mb")"
+	c0=$(cat /run/lab/writer.count 2>/dev/null || echo 0)
+	t0=$(date +%s.%N)
+	echo 1 >"$LD/start" || return 1
+	s=$(ld_wait)
+	t1=$(date +%s.%N)
+	c1=$(cat /run/lab/writer.count 2>/dev/null || echo 0)
+	ld_status | tee "$R/first.$tag.status"
+	echo "wall_seconds=$(echo "$t1 - $t0" | bc)" | tee -a "$R/first.$tag.status"
+	echo "writer_rate=$(echo "scale=3; ($c1 - $c0) / ($t1 - $t0)" | bc)" | tee -a "$R/first.$tag.status"
+	dmesg | grep 'livedump:' | tail -n 5
+	echo "final state: $s"
+	[ "$s" = finished ]
+}
+
+ld_dump1() {
+	ld_dump dump1 "$LD_IMAGE" || return 1
+	ls -ls "$LD_IMAGE"
+	readelf -hlW "$LD_IMAGE" | head -n 30
+	readelf -nW "$LD_IMAGE" | cut -c1-80 | grep -E 'Owner|CORE|VMCOREINFO|LIVEDUMP'
+}
+
+ld_dump2() {
+	ld_dump dump2 "$DISK_MNT/livedump-2.elf" || return 1
+	readelf -h "$LD_IMAGE" | grep -q 'CORE (Core file)'
+	rm -f "$DISK_MNT/livedump-2.elf"
+}
+
+# A dump to a block device: a loop device with direct I/O over a
+# preallocated file on the disk. Checked here (ELF core, invariants), as
+# the host cannot read the loop device after the run.
+ld_bdev() {
+	local img=$DISK_MNT/bdev.img dev rc=0
+	fallocate -l 1200M "$img" || return 1
+	dev=$(losetup -f --show --direct-io=on "$img") || return 1
+	echo "target: $dev ($(blockdev --getsize64 "$dev") bytes)"
+	ld_dump bdev "$dev" || rc=1
+	if [ $rc -eq 0 ]; then
+		# readelf takes regular files only: the headers are in the first MiB
+		dd if="$dev" of=/tmp/bdev.head bs=1M count=1 status=none || rc=1
+		readelf -hW /tmp/bdev.head | grep 'Type:' | tee -a "$R/first.bdev.check"
+		readelf -lW /tmp/bdev.head | grep -c '^  LOAD' | sed 's/^/pt_load=/' | tee -a "$R/first.bdev.check"
+		if [ -e "$R/first.lt.layout" ]; then
+			"$GUEST_DIR/livedump-invariants.py" check "$dev" "$R/first.lt.layout" |
+				tee -a "$R/first.bdev.check" || rc=1
+		fi
+	fi
+	losetup -d "$dev"
+	rm -f "$img"
+	return $rc
+}
+
+# A dump cancelled while it runs: the state says so, the machine goes on.
+ld_cancel() {
+	local s
+	echo "$DISK_MNT/livedump-c.elf" >"$LD/target" || return 1
+	echo 1 >"$LD/start" || return 1
+	while [ "$(ld_state)" = setup ]; do sleep 0.1; done
+	sleep 1
+	echo 1 >"$LD/cancel"
+	s=$(ld_wait)
+	ld_status | tee "$R/first.cancel.status"
+	rm -f "$DISK_MNT/livedump-c.elf"
+	dd if=/dev/zero of="$TMPFS_MNT/after-cancel" bs=1M count=8 2>/dev/null || return 1
+	echo "final state: $s"
+	[ "$s" = cancelled ]
+}
+
+# A buffer too small for what the stop must copy: failed, with a reason.
+ld_small() {
+	local s
+	ld_dump small "$DISK_MNT/livedump-s.elf" 4 && return 1
+	s=$(ld_state)
+	rm -f "$DISK_MNT/livedump-s.elf"
+	dd if=/dev/zero of="$TMPFS_MNT/after-small" bs=1M count=8 2>/dev/null || return 1
+	[ "$s" = failed ] && grep -q '^reason=.' "$R/first.small.status"
+}
+
+ld_save() {
+	kill "$(cat /run/lab/writer.pid)" 2>/dev/null
+	[ ! -e "$LT/stop" ] || echo 1 >"$LT/stop"
+	echo "writer iterations: $(cat /run/lab/writer.count 2>/dev/null)"
+	dd if="$LD_IMAGE" of="$R/livedump-1.elf" bs=4M conv=sparse status=none || return 1
+	ls -ls "$R/livedump-1.elf"
+	dmesg >"$R/first.dmesg"
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# VM lab test of the live dump (issue 14, kernel-patches/0004): scenario
+# livedump-smoke, checked from the host:
+#   - the image is an ELF core with one PT_NOTE, NT_PRSTATUS for each CPU,
+#     VMCOREINFO and the LIVEDUMP note, and a PT_LOAD per System RAM range
+#     of the guest's /proc/iomem (plus the kernel text, as kexec has it);
+#   - the status counters add up: stop + fault + sweep + unprotected +
+#     lost + excluded = RAM pages, none left, and the note says the same;
+#   - makedumpfile 1.7.2 (and ours, if built) -l -d 31 read it;
+#   - crash 8.0.2 opens it: sys, bt, kmem -i, log;
+#   - the fill patterns are in it;
+#   - a second dump finished, one to a block device (a loop device) too,
+#     a cancelled one says "cancelled", one with a
+#     4 MiB buffer says "failed" with a reason, and the guest went on.
+# Exit: 0 pass, 1 fail, 77 skip.
+set -uo pipefail
+
+REPO=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+LAB=$REPO/scripts/lab
+# shellcheck source=lib.sh
+. "$REPO/test/lab/lib.sh"
+
+S=livedump-smoke
+lab_prereqs qemu-system-x86_64 crash makedumpfile readelf gcc timeout
+run_cycle "$S" || { fail "$S: the scenario failed (see $("$LAB" run-dir "$S")/../serial.log)"; exit 1; }
+res=$("$LAB" run-dir "$S")
+img=$res/livedump-1.elf
+kdir=$("$LAB" kernel-dir) || { fail "no lab kernel"; exit 1; }
+vmlinux=$kdir/vmlinux
+release=$(meta_get "$kdir/meta" release)
+
+st() { meta_get "$res/first.$1.status" "$2"; }
+
+# ELF layout
+if readelf -hW "$img" 2>/dev/null | grep -q 'CORE (Core file)'; then
+	pass "$S: the image is an ELF core file"
+else
+	fail "$S: $img is not an ELF core file"
+fi
+notes=$(readelf -nW "$img" 2>/dev/null)
+ncpu=$(grep -c 'NT_PRSTATUS' <<<"$notes")
+if [ "$ncpu" -ge 1 ] && grep -q 'VMCOREINFO' <<<"$notes" && grep -q 'LIVEDUMP' <<<"$notes"; then
+	pass "$S: notes: $ncpu NT_PRSTATUS, VMCOREINFO, LIVEDUMP"
+else
+	fail "$S: notes incomplete (NT_PRSTATUS $ncpu, VMCOREINFO, LIVEDUMP)"
+fi
+ram=$(grep -c ': System RAM$' "$res/first.iomem")
+loads=$(readelf -lW "$img" | grep -c '^  LOAD')
+if [ "$loads" -eq $((ram + 1)) ]; then
+	pass "$S: $loads PT_LOADs: $ram System RAM ranges and the kernel text"
+else
+	fail "$S: $loads PT_LOADs for $ram System RAM ranges (+1 kernel text expected)"
+fi
+
+# counters
+sum=0
+for k in pages_stop pages_fault pages_sweep pages_unprotected pages_lost pages_excluded; do
+	sum=$((sum + $(st dump1 $k)))
+done
+if [ "$(st dump1 state)" = finished ] && [ "$sum" -eq "$(st dump1 pages_ram)" ] &&
+	[ "$(st dump1 pages_left)" -eq 0 ]; then
+	pass "$S: counters add up: $sum pages = RAM (stop $(st dump1 pages_stop), fault $(st dump1 pages_fault), sweep $(st dump1 pages_sweep), unprotected $(st dump1 pages_unprotected), lost $(st dump1 pages_lost), excluded $(st dump1 pages_excluded))"
+else
+	fail "$S: counters: sum $sum, RAM $(st dump1 pages_ram), left $(st dump1 pages_left), state $(st dump1 state)"
+fi
+ldnote=$(python3 - "$img" <<'PY'
+import struct, sys
+f = open(sys.argv[1], 'rb')
+eh = f.read(64)
+phoff, = struct.unpack_from('<Q', eh, 32)
+phnum, = struct.unpack_from('<H', eh, 56)
+for i in range(phnum):
+    f.seek(phoff + 56 * i)
+    p_type, _, off, _, _, size = struct.unpack('<IIQQQQ', f.read(40))
+    if p_type != 4:
+        continue
+    f.seek(off)
+    data = f.read(size)
+    pos = 0
+    while pos + 12 <= len(data):
+        nsz, dsz, typ = struct.unpack_from('<III', data, pos)
+        name = data[pos + 12:pos + 12 + nsz].rstrip(b'\0')
+        dpos = pos + 12 + (nsz + 3) // 4 * 4
+        if name == b'LIVEDUMP':
+            sys.stdout.write(data[dpos:dpos + dsz].rstrip(b'\0').decode())
+        pos = dpos + (dsz + 3) // 4 * 4
+PY
+)
+echo "$ldnote" >"$res/livedump-1.note"
+if [ "$(sed -n 's/^PAGES_FAULT=//p' <<<"$ldnote")" = "$(st dump1 pages_fault)" ] &&
+	[ "$(sed -n 's/^PAGES_SWEEP=//p' <<<"$ldnote")" = "$(st dump1 pages_sweep)" ] &&
+	grep -q '^CAPTURE_TIME=[0-9]' <<<"$ldnote" && grep -q '^NOT_CAPTURED=' <<<"$ldnote"; then
+	pass "$S: the LIVEDUMP note has the capture time, the counts of the status and what is not captured"
+else
+	fail "$S: the LIVEDUMP note does not match the status (see $res/livedump-1.note)"
+fi
+
+# makedumpfile
+out=$res/mkdf.l31
+rm -f "$out"
+if makedumpfile -l -d 31 --message-level 31 "$img" "$out" >"$res/mkdf.l31.log" 2>&1 && [ -s "$out" ]; then
+	pass "$S: makedumpfile 1.7.2 -l -d 31 reads the image ($(stat -c %s "$out") bytes)"
+else
+	fail "$S: makedumpfile 1.7.2 -l -d 31 failed (see $res/mkdf.l31.log)"
+fi
+ours=${PMEMDUMP_BUILD:+$PMEMDUMP_BUILD/makedumpfile/makedumpfile}
+ours=${ours:-$REPO/makedumpfile/makedumpfile}
+if [ -x "$ours" ]; then
+	rm -f "$res/ours.l31"
+	if "$ours" -l -d 31 --message-level 31 "$img" "$res/ours.l31" >"$res/ours.l31.log" 2>&1 &&
+		[ -s "$res/ours.l31" ]; then
+		pass "$S: our makedumpfile -l -d 31 reads the image"
+	else
+		fail "$S: our makedumpfile -l -d 31 failed (see $res/ours.l31.log)"
+	fi
+else
+	echo "SKIP: $S: our makedumpfile is not built"
+fi
+
+# crash
+cout=$res/crash.out
+# crash 8.0.2 finds no PID of this 6.1 kernel in its PID table, on the lab's
+# kdump vmcores too ("TASKS: 3"): the task list is walked with "list".
+if printf 'set scroll off\nsys\nbt\nps\nkmem -i\nlog | tail -n 20\nlist -o task_struct.tasks -s task_struct.pid,comm -h init_task\nq\n' |
+	timeout 600 crash -s "$vmlinux" "$img" >"$cout" 2>&1 &&
+	grep -q "RELEASE: $release\$" "$cout" && grep -q 'TOTAL MEM' "$cout" &&
+	grep -q ' #1 \[' "$cout" && grep -q 'livedump' "$cout" &&
+	[ "$(grep -c '^  pid = ' "$cout")" -ge 20 ] && grep -q 'comm = "init' "$cout"; then
+	pass "$S: crash 8.0.2 opens the image (sys, bt, ps, kmem -i, log; $(grep -c '^  pid = ' "$cout") tasks on the task list)"
+else
+	fail "$S: crash 8.0.2 did not read the image (see $cout)"
+	tail -n 20 "$cout"
+fi
+
+# the fill
+missing=()
+for m in PCAC TMPF ANON; do
+	m=PMEMDUMP-$m-MK
+	grep -aFq "$m$m$m$m" "$img" || missing+=("$m")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	pass "$S: the image holds the page cache, tmpfs and anonymous fill patterns"
+else
+	fail "$S: the image lacks fill patterns: ${missing[*]}"
+fi
+
+# the invariants: kept in the image, broken in a slow /proc/kcore copy
+inv=$REPO/scripts/lab.d/guest/livedump-invariants.py
+if "$inv" check "$img" "$res/first.lt.layout" >"$res/invariants.image" 2>&1; then
+	pass "$S: the invariants hold in the image: $(tr '\n' ';' <"$res/invariants.image")"
+else
+	fail "$S: the invariants do not hold in the image: $(tr '\n' ';' <"$res/invariants.image")"
+fi
+if [ -s "$res/kcore-copy.elf" ]; then
+	if "$inv" check "$res/kcore-copy.elf" "$res/first.lt.layout" >"$res/invariants.kcore" 2>&1; then
+		fail "$S: a slow /proc/kcore copy kept the invariants too (the check would not see a torn image)"
+	else
+		pass "$S: a slow /proc/kcore copy breaks them: $(tr '\n' ';' <"$res/invariants.kcore")"
+	fi
+else
+	fail "$S: no /proc/kcore copy in the results"
+fi
+
+# second dump, cancel, buffer too small
+if [ "$(st dump2 state)" = finished ]; then
+	pass "$S: a second dump finished"
+else
+	fail "$S: second dump: state $(st dump2 state)"
+fi
+if [ "$(st bdev state)" = finished ] && grep -q 'CORE (Core file)' "$res/first.bdev.check" &&
+	[ "$(grep -c ': holds$' "$res/first.bdev.check")" -ge 2 ] && ! grep -q BROKEN "$res/first.bdev.check"; then
+	pass "$S: a dump to a block device (loop, direct I/O) is an ELF core that keeps the invariants"
+else
+	fail "$S: block device dump: state $(st bdev state) (see $res/first.bdev.check)"
+fi
+if [ "$(st cancel state)" = cancelled ]; then
+	pass "$S: a cancelled dump says cancelled"
+else
+	fail "$S: cancel: state $(st cancel state)"
+fi
+if [ "$(st small state)" = failed ] && [ -n "$(st small reason)" ]; then
+	pass "$S: a 4 MiB buffer fails cleanly: $(st small reason) (the stop needed $(st small stop_need) pages)"
+else
+	fail "$S: small buffer: state $(st small state), reason '$(st small reason)'"
+fi
+
+echo "figures: $(grep -hE '^(stop_us|total_ms|buffer_max_used|buffer_pages|splits|setup_splits|wall_seconds)=' "$res/first.dump1.status" | tr '\n' ' ')"
+[ $failures -eq 0 ] || exit 1
+exit 0

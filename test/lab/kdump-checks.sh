@@ -143,20 +143,6 @@ check_crash() {
 	fi
 }
 
-# Four markers in a row only occur in the pages the guest filled.
-check_fill() {
-	local s=$1 vmcore=$2 m missing=()
-	for m in PCAC TMPF ANON; do
-		m=PMEMDUMP-$m-MK
-		grep -aFq "$m$m$m$m" "$vmcore" || missing+=("$m")
-	done
-	if [ ${#missing[@]} -eq 0 ]; then
-		pass "$s: vmcore holds the page cache, tmpfs and anonymous fill patterns"
-	else
-		fail "$s: vmcore lacks fill patterns: ${missing[*]}"
-	fi
-}
-
 # "category=value" lines from a makedumpfile --message-level 31 report.
 report_counts() {
 	local c v

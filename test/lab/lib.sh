@@ -154,3 +154,18 @@ ours_binary() {
 	[ -n "${PMEMDUMP_BUILD:-}" ] && b=$PMEMDUMP_BUILD/makedumpfile/makedumpfile
 	[ -x "$b" ] && readlink -f "$b"
 }
+
+# check_fill SCENARIO VMCORE: the page cache, tmpfs and anonymous fill of
+# guest/kdump-fsdax.lib.sh is in VMCORE (a crash or live dump's ELF).
+check_fill() {
+	local s=$1 vmcore=$2 m missing=()
+	for m in PCAC TMPF ANON; do
+		m=PMEMDUMP-$m-MK
+		grep -aFq "$m$m$m$m" "$vmcore" || missing+=("$m")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		pass "$s: vmcore holds the page cache, tmpfs and anonymous fill patterns"
+	else
+		fail "$s: vmcore lacks fill patterns: ${missing[*]}"
+	fi
+}

@@ -134,16 +134,7 @@ else
 fi
 
 # the fill
-missing=()
-for m in PCAC TMPF ANON; do
-	m=PMEMDUMP-$m-MK
-	grep -aFq "$m$m$m$m" "$img" || missing+=("$m")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-	pass "$S: the image holds the page cache, tmpfs and anonymous fill patterns"
-else
-	fail "$S: the image lacks fill patterns: ${missing[*]}"
-fi
+check_fill "$S" "$img"
 
 # the invariants: kept in the image, broken in a slow /proc/kcore copy
 inv=$REPO/scripts/lab.d/guest/livedump-invariants.py

@@ -83,6 +83,26 @@ static bool marks_pmem(const struct dump_source *src)
  * user data does not go into the dump as RAM when nobody said
  * --pmem-range. A kdump /proc/vmcore holds no RSDP: nothing changes.
  */
+/*
+ * Say where the NFIT puts pmem and, when @held (the part the input holds)
+ * is known, which range the input lacks (a dump of RAM only).
+ */
+static void report_nfit(const struct dump_ctx *d, const struct pfn_ranges *nfit,
+			const struct pfn_ranges *held)
+{
+	for (unsigned int i = 0; i < nfit->nr; i++) {
+		bool lacks = held != NULL;
+
+		for (unsigned int j = 0; held && j < held->nr; j++)
+			if (held->r[j].start < nfit->r[i].end && nfit->r[i].start < held->r[j].end)
+				lacks = false;
+		log_msg(d->log, "pmem at %#llx-%#llx (the dumped machine's ACPI NFIT)%s\n",
+			(unsigned long long)nfit->r[i].start << 12,
+			(unsigned long long)nfit->r[i].end << 12,
+			lacks ? ": not in the input; give its backing file with --pmem-range=START-END:FILE to dump its metadata" : "");
+	}
+}
+
 static int pmem_from_nfit(struct dump_ctx *d)
 {
 	struct pfn_ranges nfit = { 0 }, present = { 0 }, held = { 0 };
@@ -102,10 +122,7 @@ static int pmem_from_nfit(struct dump_ctx *d)
 		return 0;
 	if (!dump_source_has(&d->in, DUMP_SRC_PT_LOADS)) {
 		/* No flags to set: the plan takes them beside the kernel's list. */
-		for (unsigned int i = 0; i < nfit.nr; i++)
-			log_msg(d->log, "pmem at %#llx-%#llx (the dumped machine's ACPI NFIT)\n",
-				(unsigned long long)nfit.r[i].start << 12,
-				(unsigned long long)nfit.r[i].end << 12);
+		report_nfit(d, &nfit, NULL);
 		d->named_pmem = nfit;
 		return 0;
 	}
@@ -119,10 +136,7 @@ static int pmem_from_nfit(struct dump_ctx *d)
 	for (unsigned int i = 0; i < held.nr; i++)
 		r[i] = (struct dump_pmem_range){ .start = held.r[i].start << 12,
 						 .end = held.r[i].end << 12 };
-	for (unsigned int i = 0; i < nfit.nr; i++)
-		log_msg(d->log, "pmem at %#llx-%#llx (the dumped machine's ACPI NFIT)%s\n",
-			(unsigned long long)nfit.r[i].start << 12, (unsigned long long)nfit.r[i].end << 12,
-			pfn_ranges_pages(&held) ? "" : ": not in the input; give its backing file with --pmem-range=START-END:FILE to dump its metadata");
+	report_nfit(d, &nfit, &held);
 	ret = dump_source_add_pmem(&d->in, r, held.nr, d->log);
 out:
 	free(r);

@@ -122,7 +122,7 @@ int kexec_opts_parse(struct kexec_opts *o, int argc, char **argv, struct log_ctx
 	memset(o, 0, sizeof(*o));
 	o->pmem = PMEM_LIVE_ALL;
 	o->usage_exit = KEXEC_EXIT_USAGE;
-	optind = 1;
+	optind = 0;	/* glibc: start over, forgetting the last parse */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":lpueScsdhv", long_options, NULL)) != -1) {
 		rc = 0;

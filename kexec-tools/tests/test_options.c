@@ -110,6 +110,11 @@ static void refused(void **state)
 	assert_int_equal(PARSE(&o, "-Z"), -PMD_EINVAL);
 	assert_string_equal(log_error_text(&test_log), "unknown option '-Z'; see kexec --help");
 	log_clear_error(&test_log);
+	/* the rest of a refused group ("s" of "-Zs") is not the next parse's */
+	assert_int_equal(PARSE(&o, "-Zs"), -PMD_EINVAL);
+	log_clear_error(&test_log);
+	assert_int_equal(PARSE(&o, "-p", "k"), 0);
+	assert_false(o.file_syscall);
 	/* 2.0.25 options we do not take are refused, not ignored. */
 	assert_int_equal(PARSE(&o, "-p", "--noefi", "k"), -PMD_EINVAL);
 	assert_int_equal(PARSE(&o, "-p", "-t", "bzImage", "k"), -PMD_EINVAL);

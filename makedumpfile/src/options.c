@@ -292,7 +292,7 @@ enum options_result options_parse(struct options *o, struct log_ctx *log, int ar
 	memset(o, 0, sizeof(*o));
 	o->log = log;
 	o->message_level = LOG_DEFAULT;
-	optind = 1;
+	optind = 0;	/* glibc: start over, forgetting the last parse (fuzz_run) */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "d:EclpzfFRDhv", long_opts, NULL)) != -1) {
 		if (opt == 'h') {

@@ -77,6 +77,23 @@ static void bad_command_lines(void **state)
  * MAKEDUMP_ARGS "-F -c -d 31", or with -F appended to one that does not
  * start with it; --dump-dmesg before the dump; the options its users set.
  */
+/*
+ * A parse that fails inside a group of short options ("-lcE": -c clashes
+ * with -l) must not leave the rest of the group to the next parse.
+ */
+static void parse_after_a_failed_group(void **state)
+{
+	static char prog[] = "makedumpfile", group[] = "-lcE", in[] = "in", out[] = "out";
+	static char *first[] = { prog, group, in, out, NULL };
+	struct options o;
+
+	(void)state;
+	assert_int_equal(options_parse(&o, &test_log, 4, first), OPTIONS_ERROR);
+	assert_int_equal(PARSE(&o, "-d", "31", "in", "out"), OPTIONS_RUN);
+	assert_int_equal(o.format, OUTPUT_KDUMP);
+	assert_int_equal(o.dump_level, 31);
+}
+
 static void kdump_tools_forms(void **state)
 {
 	struct options o;
@@ -148,6 +165,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(makedumpfile_command_lines, quiet),
 		cmocka_unit_test_setup(bad_command_lines, quiet),
+		cmocka_unit_test_setup(parse_after_a_failed_group, quiet),
 		cmocka_unit_test_setup(kdump_tools_forms, quiet),
 		cmocka_unit_test_setup(check_params, quiet),
 	};

@@ -155,6 +155,30 @@ ours_binary() {
 	[ -x "$b" ] && readlink -f "$b"
 }
 
+# check_dax_mapping SCENARIO VMLINUX DUMP PA INODE OUT: OUT holds crash
+# 8.0.2's "kmem -p PA" on DUMP; the struct page of that pmem page has a
+# mapping whose host is inode INODE (a DAX file's first page, mapped).
+check_dax_mapping() {
+	local s=$1 vmlinux=$2 dump=$3 pa=$4 ino=$5 out=$6 line mapping host got
+	line=$(grep -Ei "^ *[0-9a-f]{16} +${pa#0x} " "$out" | tr -s ' ')
+	mapping=$(awk '{print $3}' <<<"$line")
+	if [ -z "$line" ] || [ -z "$mapping" ] || [ "$mapping" = 0 ]; then
+		fail "$s: kmem -p $pa (first page of the mapped DAX file) shows no mapping: ${line:-no line} (see $out)"
+		return
+	fi
+	printf 'set scroll off\nstruct address_space.host %s\nq\n' "0x$mapping" |
+		timeout 300 crash -s "$vmlinux" "$dump" >"$out.host" 2>&1
+	host=$(sed -n 's/^ *host = \(0x[0-9a-f]*\).*/\1/p' "$out.host")
+	printf 'set scroll off\nstruct inode.i_ino %s\nq\n' "${host:-0}" |
+		timeout 300 crash -s "$vmlinux" "$dump" >"$out.ino" 2>&1
+	got=$(sed -n 's/^ *i_ino = \([0-9]*\).*/\1/p' "$out.ino")
+	if [ "$got" = "$ino" ]; then
+		pass "$s: kmem -p $pa: the pmem struct page's mapping 0x$mapping is inode $got's, the mapped DAX file ($(cut -c1-80 <<<"$line"))"
+	else
+		fail "$s: kmem -p $pa: mapping 0x$mapping leads to inode ${got:-?}, not the DAX file's $ino (see $out.*)"
+	fi
+}
+
 # check_fill SCENARIO VMCORE: the page cache, tmpfs and anonymous fill of
 # guest/kdump-fsdax.lib.sh is in VMCORE (a crash or live dump's ELF).
 check_fill() {

@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# VM lab test of the live dump (issue 14, kernel-patches/0004): scenario
+# VM lab test of the live dump (issue 14, kernel-patches/0005): scenario
 # livedump-smoke, checked from the host:
 #   - the image is an ELF core with one PT_NOTE, NT_PRSTATUS for each CPU,
-#     VMCOREINFO and the LIVEDUMP note, and a PT_LOAD per System RAM range
-#     of the guest's /proc/iomem (plus the kernel text, as kexec has it);
+#     VMCOREINFO and the LIVEDUMP note (STATE=finished), and a PT_LOAD per
+#     System RAM range of the guest's /proc/iomem (plus the kernel text, as
+#     kexec has it) and two PF_DEV ones for the NVDIMM;
 #   - the status counters add up: stop + fault + sweep + unprotected +
 #     lost + excluded = RAM pages, none left, and the note says the same;
-#   - makedumpfile 1.7.2 (and ours, if built) -l -d 31 read it;
-#   - crash 8.0.2 opens it: sys, bt, kmem -i, log;
+#   - pmem: the file holds the namespace's info block and the memmap that
+#     the device's own info block places (read on the host), the rest of
+#     the NVDIMM is described but not in the file, no DAX file data is;
+#   - makedumpfile 1.7.2 (and ours, if built) -l -d 31 read it; ours keeps
+#     the pmem metadata, and crash 8.0.2 on its filtered dump shows the
+#     struct page of a mapped DAX file's first page with that file's
+#     mapping;
+#   - crash 8.0.2 opens the image: sys, bt, kmem -i, log;
 #   - the fill patterns are in it;
-#   - a second dump finished, one to a block device (a loop device) too,
-#     a cancelled one says "cancelled", one with a
-#     4 MiB buffer says "failed" with a reason, and the guest went on.
+#   - a second dump finished, one to a block device (a loop device) too;
+#     one cancelled over that image says "cancelled" in the status and in
+#     the device's header; one with a 4 MiB buffer says "failed" with a
+#     reason, in the status and in its target's header; the guest went on;
+#   - a reboot during a dump: the reboot notifier cancels it first.
 # Exit: 0 pass, 1 fail, 77 skip.
 set -uo pipefail
 
@@ -32,39 +41,10 @@ release=$(meta_get "$kdir/meta" release)
 
 st() { meta_get "$res/first.$1.status" "$2"; }
 
-# ELF layout
-if readelf -hW "$img" 2>/dev/null | grep -q 'CORE (Core file)'; then
-	pass "$S: the image is an ELF core file"
-else
-	fail "$S: $img is not an ELF core file"
-fi
-notes=$(readelf -nW "$img" 2>/dev/null)
-ncpu=$(grep -c 'NT_PRSTATUS' <<<"$notes")
-if [ "$ncpu" -ge 1 ] && grep -q 'VMCOREINFO' <<<"$notes" && grep -q 'LIVEDUMP' <<<"$notes"; then
-	pass "$S: notes: $ncpu NT_PRSTATUS, VMCOREINFO, LIVEDUMP"
-else
-	fail "$S: notes incomplete (NT_PRSTATUS $ncpu, VMCOREINFO, LIVEDUMP)"
-fi
-ram=$(grep -c ': System RAM$' "$res/first.iomem")
-loads=$(readelf -lW "$img" | grep -c '^  LOAD')
-if [ "$loads" -eq $((ram + 1)) ]; then
-	pass "$S: $loads PT_LOADs: $ram System RAM ranges and the kernel text"
-else
-	fail "$S: $loads PT_LOADs for $ram System RAM ranges (+1 kernel text expected)"
-fi
-
-# counters
-sum=0
-for k in pages_stop pages_fault pages_sweep pages_unprotected pages_lost pages_excluded; do
-	sum=$((sum + $(st dump1 $k)))
-done
-if [ "$(st dump1 state)" = finished ] && [ "$sum" -eq "$(st dump1 pages_ram)" ] &&
-	[ "$(st dump1 pages_left)" -eq 0 ]; then
-	pass "$S: counters add up: $sum pages = RAM (stop $(st dump1 pages_stop), fault $(st dump1 pages_fault), sweep $(st dump1 pages_sweep), unprotected $(st dump1 pages_unprotected), lost $(st dump1 pages_lost), excluded $(st dump1 pages_excluded))"
-else
-	fail "$S: counters: sum $sum, RAM $(st dump1 pages_ram), left $(st dump1 pages_left), state $(st dump1 state)"
-fi
-ldnote=$(python3 - "$img" <<'PY'
+# ld_note FILE: the text of the LIVEDUMP note of the image (or of the first
+# MiB of a target) FILE.
+ld_note() {
+	python3 - "$1" <<'PY'
 import struct, sys
 f = open(sys.argv[1], 'rb')
 eh = f.read(64)
@@ -86,12 +66,50 @@ for i in range(phnum):
             sys.stdout.write(data[dpos:dpos + dsz].rstrip(b'\0').decode())
         pos = dpos + (dsz + 3) // 4 * 4
 PY
-)
+}
+
+
+# ELF layout
+if readelf -hW "$img" 2>/dev/null | grep -q 'CORE (Core file)'; then
+	pass "$S: the image is an ELF core file"
+else
+	fail "$S: $img is not an ELF core file"
+fi
+notes=$(readelf -nW "$img" 2>/dev/null)
+ncpu=$(grep -c 'NT_PRSTATUS' <<<"$notes")
+if [ "$ncpu" -ge 1 ] && grep -q 'VMCOREINFO' <<<"$notes" && grep -q 'LIVEDUMP' <<<"$notes"; then
+	pass "$S: notes: $ncpu NT_PRSTATUS, VMCOREINFO, LIVEDUMP"
+else
+	fail "$S: notes incomplete (NT_PRSTATUS $ncpu, VMCOREINFO, LIVEDUMP)"
+fi
+ram=$(grep -c ': System RAM$' "$res/first.iomem")
+loads=$(readelf -lW "$img" | grep -c '^  LOAD')
+# pmem: one piece from the namespace's start to the end of its memmap, one
+# for the rest (the user data, p_filesz 0)
+if [ "$loads" -eq $((ram + 1 + 2)) ]; then
+	pass "$S: $loads PT_LOADs: $ram System RAM ranges, the kernel text and 2 of pmem"
+else
+	fail "$S: $loads PT_LOADs for $ram System RAM ranges (+1 kernel text, +2 pmem expected)"
+fi
+
+# counters
+sum=0
+for k in pages_stop pages_fault pages_sweep pages_unprotected pages_lost pages_excluded; do
+	sum=$((sum + $(st dump1 $k)))
+done
+if [ "$(st dump1 state)" = finished ] && [ "$sum" -eq "$(st dump1 pages_ram)" ] &&
+	[ "$(st dump1 pages_left)" -eq 0 ]; then
+	pass "$S: counters add up: $sum pages = RAM (stop $(st dump1 pages_stop), fault $(st dump1 pages_fault), sweep $(st dump1 pages_sweep), unprotected $(st dump1 pages_unprotected), lost $(st dump1 pages_lost), excluded $(st dump1 pages_excluded))"
+else
+	fail "$S: counters: sum $sum, RAM $(st dump1 pages_ram), left $(st dump1 pages_left), state $(st dump1 state)"
+fi
+ldnote=$(ld_note "$img")
 echo "$ldnote" >"$res/livedump-1.note"
 if [ "$(sed -n 's/^PAGES_FAULT=//p' <<<"$ldnote")" = "$(st dump1 pages_fault)" ] &&
 	[ "$(sed -n 's/^PAGES_SWEEP=//p' <<<"$ldnote")" = "$(st dump1 pages_sweep)" ] &&
-	grep -q '^CAPTURE_TIME=[0-9]' <<<"$ldnote" && grep -q '^NOT_CAPTURED=' <<<"$ldnote"; then
-	pass "$S: the LIVEDUMP note has the capture time, the counts of the status and what is not captured"
+	grep -q '^CAPTURE_TIME=[0-9]' <<<"$ldnote" && grep -q '^NOT_CAPTURED=' <<<"$ldnote" &&
+	grep -qx 'STATE=finished' <<<"$ldnote"; then
+	pass "$S: the LIVEDUMP note says finished and has the capture time, the counts of the status and what is not captured"
 else
 	fail "$S: the LIVEDUMP note does not match the status (see $res/livedump-1.note)"
 fi
@@ -116,6 +134,68 @@ if [ -x "$ours" ]; then
 	fi
 else
 	echo "SKIP: $S: our makedumpfile is not built"
+fi
+
+# the filtered live dump as a flattened stream (for ssh), rebuilt with -R
+if [ -s "$res/ours.l31" ]; then
+	rm -f "$res/ours.l31.R"
+	if "$ours" -F -l -d 31 "$img" 2>"$res/ours.F.log" | "$ours" -R "$res/ours.l31.R" 2>>"$res/ours.F.log" &&
+		cmp -s "$res/ours.l31" "$res/ours.l31.R"; then
+		pass "$S: -F -l -d 31 of the image, rebuilt with -R, is the -l -d 31 file byte for byte ($(stat -c %s "$res/ours.l31") bytes)"
+	else
+		fail "$S: -F | -R of the image differs from the direct -l -d 31 file (see $res/ours.F.log)"
+	fi
+	rm -f "$res/ours.l31.R"
+fi
+
+# pmem: the memmap from the device's own info block (read on the host),
+# against the image's PF_DEV PT_LOADs, the kernel's list in the image,
+# our makedumpfile's filter and crash's view of a DAX file's struct page.
+PMPAGES=$REPO/test/lab/pmem-pages.py
+BASE=$((0x100000000))
+SIZE=$((1 << 30))
+memmap=$("$PMPAGES" device "$(dirname "$res")/nvdimm.img" "$BASE" | sed -n 's/^memmap=//p')
+data=$("$PMPAGES" device "$(dirname "$res")/nvdimm.img" "$BASE" | sed -n 's/^data=//p')
+"$PMPAGES" stats "$img" >"$res/pmem.stats" 2>&1
+pst() { meta_get "$res/pmem.stats" "$1"; }
+if [ -n "$memmap" ] && [ -n "$data" ]; then
+	meta=$(((${memmap#*-} - ${memmap%-*}) / 4096))
+	captured=$(((data - BASE) / 4096))
+	if [ "$(pst list)" = "$memmap" ] && [ "$(pst meta_pages)" = "$meta" ] &&
+		[ "$(pst flagged_pages)" = "$captured" ] &&
+		[ $(($(pst flagged_pages) + $(pst flagged_absent))) -eq $((SIZE / 4096)) ] &&
+		[ "$(st dump1 pages_pmem)" = "$captured" ]; then
+		pass "$S: pmem in the image: PF_DEV PT_LOADs over the whole NVDIMM, $captured pages in the file (info block + the memmap $memmap that the device's info block places, $meta pages, as the kernel's list in the image says), $(pst flagged_absent) user data pages described but not captured; status pages_pmem $(st dump1 pages_pmem)"
+	else
+		fail "$S: pmem in the image: $(tr '\n' ' ' <"$res/pmem.stats"); expected list $memmap, meta $meta, $captured pages in the file, pages_pmem $(st dump1 pages_pmem)"
+	fi
+	if [ "$(pst user_marker)" = 0 ] && [ "$("$PMPAGES" count-from "$img" "$BASE")" = 0 ]; then
+		pass "$S: no marker page of the DAX files in the image"
+	else
+		fail "$S: DAX file data in the image: $(pst user_marker) marker pages in PF_DEV PT_LOADs"
+	fi
+	if [ -s "$res/ours.l31" ]; then
+		v=$(report_value "$res/ours.l31.log" "pmem userdata pages")
+		c=$(report_value "$res/ours.l31.log" "pmem metadata pages")
+		if [ "$v" = $((SIZE / 4096 - meta)) ] && [ "$c" = 0 ] &&
+			grep -q "pmem: $meta metadata pages" "$res/ours.l31.log"; then
+			pass "$S: our makedumpfile -l -d 31 keeps the $meta pmem metadata pages and leaves $v user data pages out"
+		else
+			fail "$S: our makedumpfile -l -d 31: pmem metadata ${c:-missing} excluded (expected 0, $meta kept), user data ${v:-missing} excluded (expected $((SIZE / 4096 - meta)))"
+		fi
+		block=$(meta_get "$res/dax-file.meta" first_block)
+		ino=$(meta_get "$res/dax-file.meta" inode)
+		pa=$(printf '%#x' $((data + ${block:-0} * 4096)))
+		printf 'set scroll off\nsys\nkmem -p %s\nq\n' "$pa" |
+			timeout 300 crash -s "$vmlinux" "$res/ours.l31" >"$res/crash.dax.out" 2>&1
+		if grep -q "RELEASE: $release\$" "$res/crash.dax.out" && [ -n "$block" ] && [ -n "$ino" ]; then
+			check_dax_mapping "$S" "$vmlinux" "$res/ours.l31" "$pa" "$ino" "$res/crash.dax.out"
+		else
+			fail "$S: crash 8.0.2 did not open the filtered live dump, or no DAX file metadata (see $res/crash.dax.out)"
+		fi
+	fi
+else
+	fail "$S: no map=dev info block on the NVDIMM (memmap '${memmap}', data '${data}')"
 fi
 
 # crash
@@ -165,15 +245,27 @@ if [ "$(st bdev state)" = finished ] && grep -q 'CORE (Core file)' "$res/first.b
 else
 	fail "$S: block device dump: state $(st bdev state) (see $res/first.bdev.check)"
 fi
-if [ "$(st cancel state)" = cancelled ]; then
-	pass "$S: a cancelled dump says cancelled"
+if [ "$(st cancel state)" = cancelled ] &&
+	[ "$(ld_note "$res/cancel.head" | grep -E '^(STATE|REASON)=' | tr '\n' ' ')" = "STATE=cancelled REASON=cancelled " ]; then
+	pass "$S: a dump cancelled over a finished image on the block device says cancelled, in the status and in the device's header"
 else
-	fail "$S: cancel: state $(st cancel state)"
+	fail "$S: cancel: state $(st cancel state), header: $(ld_note "$res/cancel.head" 2>&1 | grep -E '^(STATE|REASON)=' | tr '\n' ' ')"
 fi
-if [ "$(st small state)" = failed ] && [ -n "$(st small reason)" ]; then
-	pass "$S: a 4 MiB buffer fails cleanly: $(st small reason) (the stop needed $(st small stop_need) pages)"
+if [ "$(st small state)" = failed ] && [ -n "$(st small reason)" ] &&
+	[ "$(ld_note "$res/small.head" | grep -E '^(STATE|REASON)=' | tr '\n' ' ')" = "STATE=failed REASON=$(st small reason) " ]; then
+	pass "$S: a 4 MiB buffer fails cleanly: $(st small reason) (the stop needed $(st small stop_need) pages); the target's header says failed, with the reason"
 else
-	fail "$S: small buffer: state $(st small state), reason '$(st small reason)'"
+	fail "$S: small buffer: state $(st small state), reason '$(st small reason)', header: $(ld_note "$res/small.head" 2>&1 | grep -E '^(STATE|REASON)=' | tr '\n' ' ')"
+fi
+
+# a reboot while a dump runs: the notifier cancels it and the machine restarts
+serial=$(dirname "$res")/serial.log
+if awk '/PMEMDUMP-REBOOT during running/ { r = 1 } r && /livedump: cancelled/ { c = 1 }
+	c && /reboot: Restarting system/ { ok = 1 } END { exit !ok }' "$serial" &&
+	[ "$(meta_get "$res/run.meta" qemu_rc)" = 0 ]; then
+	pass "$S: a reboot during a running dump: $(grep -o 'livedump: cancelled.*' "$serial" | tail -n1), then the restart (QEMU exit 0)"
+else
+	fail "$S: reboot during a dump: no cancel before the restart, or QEMU ended with $(meta_get "$res/run.meta" qemu_rc) (see $serial)"
 fi
 
 echo "figures: $(grep -hE '^(stop_us|total_ms|buffer_max_used|buffer_pages|splits|setup_splits|wall_seconds)=' "$res/first.dump1.status" | tr '\n' ' ')"

@@ -7,7 +7,10 @@
       scripts/lab.d/guest/pmem-metadata.py), and per page of the flagged
       PT_LOADs whether it is metadata (in a listed range) or user data, zero
       or filled with the pmem marker. Prints key=value lines:
-        flagged_pages   pages of the flagged PT_LOADs
+        flagged_pages   pages of the flagged PT_LOADs in the file
+        flagged_absent  pages of the flagged PT_LOADs beyond p_filesz (a
+                        live dump describes pmem user data but leaves it
+                        out of the file)
         meta_pages      of those, pages in a listed range (kept by default)
         user_pages      the rest (pmem user data, left out by default)
         meta_zero       zero pages among meta_pages
@@ -117,15 +120,20 @@ def stats(path):
         ranges, source = pm.walk(core, info), "vmcoreinfo"
     else:
         ranges, source = infoblock_ranges(core), "infoblock"
-    out = dict(flagged_pages=0, meta_pages=0, user_pages=0, meta_zero=0,
-               user_zero=0, user_marker=0, ram_marker=0, first_marker=0)
+    out = dict(flagged_pages=0, flagged_absent=0, meta_pages=0, user_pages=0,
+               meta_zero=0, user_zero=0, user_marker=0, ram_marker=0,
+               first_marker=0)
     with open(path, "rb") as f:
         mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         for p in core.loads():
             _, flags, off, _, paddr, filesz, memsz = p
-            if filesz != memsz or paddr % PAGE or filesz % PAGE:
+            short = filesz != memsz and not (flags & PF_DEV and filesz < memsz)
+            # RAM may end inside a page (0x9fc00); pmem is whole pages
+            if short or paddr % PAGE or (flags & PF_DEV and (filesz | memsz) % PAGE):
                 raise SystemExit(f"PT_LOAD {paddr:#x}: unexpected layout "
                                  f"(filesz {filesz:#x}, memsz {memsz:#x})")
+            if flags & PF_DEV:
+                out["flagged_absent"] += (memsz - filesz) // PAGE
             for i in range(filesz // PAGE):
                 data = mm[off + i * PAGE:off + (i + 1) * PAGE]
                 pa = paddr + i * PAGE

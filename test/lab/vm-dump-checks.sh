@@ -167,7 +167,7 @@ check_pause() {
 # panic, a backtrace, and the struct page of the mapped DAX file's first
 # pmem page pointing at that file's mapping (its inode).
 check_crash_dax() {
-	local kdir vmlinux data block ino pa out line mapping host got
+	local kdir vmlinux data block ino pa out
 	kdir=$(grep -a -m1 'Command line:' "$RUN/serial.first.log" | grep -o 'pmemdump\.kernel=[^ ]*' | cut -d= -f2)
 	vmlinux=$kdir/vmlinux
 	data=$("$PMPAGES" device "$RUN/nvdimm.img" "$BASE" | sed -n 's/^data=//p')
@@ -186,23 +186,7 @@ check_crash_dax() {
 	else
 		fail "$S: crash: no sysrq panic, bt or kmem -i (see $out)"
 	fi
-	line=$(grep -Ei "^ *[0-9a-f]{16} +${pa#0x} " "$out" | tr -s ' ')
-	mapping=$(awk '{print $3}' <<<"$line")
-	if [ -z "$line" ] || [ -z "$mapping" ] || [ "$mapping" = 0 ]; then
-		fail "$S: kmem -p $pa (first page of the mapped DAX file) shows no mapping: ${line:-no line} (see $out)"
-		return
-	fi
-	printf 'set scroll off\nstruct address_space.host %s\nq\n' "0x$mapping" |
-		timeout 300 crash -s "$vmlinux" "$RES/crash.dump" >"$out.host" 2>&1
-	host=$(sed -n 's/^ *host = \(0x[0-9a-f]*\).*/\1/p' "$out.host")
-	printf 'set scroll off\nstruct inode.i_ino %s\nq\n' "${host:-0}" |
-		timeout 300 crash -s "$vmlinux" "$RES/crash.dump" >"$out.ino" 2>&1
-	got=$(sed -n 's/^ *i_ino = \([0-9]*\).*/\1/p' "$out.ino")
-	if [ "$got" = "$ino" ]; then
-		pass "$S: kmem -p $pa: the pmem struct page's mapping 0x$mapping is inode $got's, the mapped DAX file ($(cut -c1-80 <<<"$line"))"
-	else
-		fail "$S: kmem -p $pa: mapping 0x$mapping leads to inode ${got:-?}, not the DAX file's $ino (see $out.*)"
-	fi
+	check_dax_mapping "$S" "$vmlinux" "$RES/crash.dump" "$pa" "$ino" "$out"
 }
 
 check_vm_dump() {

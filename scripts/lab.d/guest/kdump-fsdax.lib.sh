@@ -52,6 +52,23 @@ write_pmem() {
 	echo
 }
 
+# The first DAX file mapped shared and write-faulted, so that its pmem
+# pages belong to its mapping at the dump; its inode and first block
+# tell the host which struct page to show in crash.
+map_dax_file() {
+	local f=$PMEM_MNT/pmem-1.dat block
+	"$LAB_TOOLS/lab-fill" map "$f" /run/lab/map.ready </dev/null &
+	wait_for_file /run/lab/map.ready 120 || return 1
+	filefrag -v "$f" | head -n 6
+	block=$(filefrag -v "$f" | awk '$1 == "0:" { sub(/\.\..*/, "", $4); print $4; exit }')
+	[ -n "$block" ] || { echo "no first extent for $f"; return 1; }
+	{
+		echo "inode=$(stat -c %i "$f")"
+		echo "first_block=$block"
+		echo "block_size=$(stat -f -c %S "$f")"
+	} | tee "$R/dax-file.meta"
+}
+
 # Page cache on an ordinary (non-DAX) ext4 on a virtio disk: a and b are
 # re-read after dropping caches (clean pages without buffers), c is written
 # last and keeps its buffer heads (private cache pages).

@@ -31,6 +31,19 @@ ld_fill() {
 	grep -E '^(MemTotal|MemFree|Cached|Shmem|AnonPages):' /proc/meminfo
 }
 
+# An fsdax namespace (memmap on the device) with ext4 DAX files of marker
+# pages, one of them mapped shared: the image must hold the memmap (PF_DEV
+# PT_LOADs) and none of the markers. The namespace and pfn device ranges
+# are saved for the host.
+ld_pmem() {
+	make_fsdax || return 1
+	mount_dax || return 1
+	write_pmem || return 1
+	map_dax_file || return 1
+	ndctl list -N | tee "$R/first.namespaces.json"
+	grep -E 'namespace|pfn|Persistent' /proc/iomem
+}
+
 # Keep writing while the dumps run: tmpfs pages rewritten in place and a
 # page cache file appended to, so that write faults happen all along.
 ld_writer_start() {
@@ -147,23 +160,27 @@ ld_bdev() {
 			"$GUEST_DIR/livedump-invariants.py" check "$dev" "$R/first.lt.layout" |
 				tee -a "$R/first.bdev.check" || rc=1
 		fi
+		# the device now holds a finished image: a cancelled dump over
+		# it must leave a header that says cancelled
+		ld_cancel "$dev" || rc=1
 	fi
 	losetup -d "$dev"
 	rm -f "$img"
 	return $rc
 }
 
-# A dump cancelled while it runs: the state says so, the machine goes on.
+# ld_cancel TARGET: a dump cancelled while it runs: the state says so, the
+# machine goes on, and TARGET's header (saved as cancel.head) says so too.
 ld_cancel() {
-	local s
-	echo "$DISK_MNT/livedump-c.elf" >"$LD/target" || return 1
+	local s target=$1
+	echo "$target" >"$LD/target" || return 1
 	echo 1 >"$LD/start" || return 1
 	while [ "$(ld_state)" = setup ]; do sleep 0.1; done
 	sleep 1
 	echo 1 >"$LD/cancel"
 	s=$(ld_wait)
 	ld_status | tee "$R/first.cancel.status"
-	rm -f "$DISK_MNT/livedump-c.elf"
+	dd if="$target" of="$R/cancel.head" bs=1M count=1 status=none || return 1
 	dd if=/dev/zero of="$TMPFS_MNT/after-cancel" bs=1M count=8 2>/dev/null || return 1
 	echo "final state: $s"
 	[ "$s" = cancelled ]
@@ -174,9 +191,65 @@ ld_small() {
 	local s
 	ld_dump small "$DISK_MNT/livedump-s.elf" 4 && return 1
 	s=$(ld_state)
+	head -c 1M "$DISK_MNT/livedump-s.elf" >"$R/small.head"
 	rm -f "$DISK_MNT/livedump-s.elf"
 	dd if=/dev/zero of="$TMPFS_MNT/after-small" bs=1M count=8 2>/dev/null || return 1
 	[ "$s" = failed ] && grep -q '^reason=.' "$R/first.small.status"
+}
+
+# The reference for bench/livedump.sh: all RAM copied from /proc/kcore
+# while the writers run (what imaging a running kernel means without live
+# dump): its time, the writer's rate meanwhile, and the invariants in it.
+ld_kcore_ram() {
+	local out=$DISK_MNT/kcore-ram.elf t0 t1 c0 c1 rc=0
+	c0=$(cat /run/lab/writer.count) t0=$(date +%s.%N)
+	"$GUEST_DIR/livedump-invariants.py" kcore-ram "$out" || rc=1
+	t1=$(date +%s.%N) c1=$(cat /run/lab/writer.count)
+	{
+		echo "wall_seconds=$(echo "$t1 - $t0" | bc)"
+		echo "writer_rate=$(echo "scale=3; ($c1 - $c0) / ($t1 - $t0)" | bc)"
+		if "$GUEST_DIR/livedump-invariants.py" check "$out" "$R/first.lt.layout" >/tmp/kcore-ram.inv; then
+			echo "invariants=hold"
+		else
+			echo "invariants=broken"
+		fi
+		echo "invariants_detail=$(tr '\n' ';' </tmp/kcore-ram.inv)"
+	} | tee "$R/first.kcore-ram.status"
+	rm -f "$out"
+	return $rc
+}
+
+# The bench's run (scenarios livedump-1g, livedump-2g): fill, writers,
+# a baseline of the writer's rate, one live dump (its invariants checked
+# here, as the image is not copied out), then the /proc/kcore copy.
+ld_bench_stage() {
+	step info ld_info
+	step fill ld_fill
+	step writer ld_writer_start
+	step invariants ld_invariants_start
+	step baseline ld_baseline 15
+	step dump1 ld_dump1
+	soft_step invariants-image sh -c \
+		"'$GUEST_DIR/livedump-invariants.py' check '$LD_IMAGE' '$R/first.lt.layout' | tee '$R/first.dump1.invariants'"
+	rm -f "$LD_IMAGE"
+	step kcore-ram ld_kcore_ram
+	dmesg >"$R/first.dmesg"
+	lab_finish ok
+}
+
+# The end of the run: a reboot while a dump runs. The kernel's reboot
+# notifier cancels the dump and waits until its thread has lifted the
+# protection; then the machine restarts (QEMU's -no-reboot: it exits 0).
+ld_finish_by_reboot() {
+	marker "RESULT ok"
+	cat "$LD/recommended_buffer_mb" >"$LD/buffer_mb"
+	echo "$DISK_MNT/livedump-r.elf" >"$LD/target"
+	echo 1 >"$LD/start"
+	while [ "$(ld_state)" = setup ]; do sleep 0.1; done
+	marker "REBOOT during $(ld_state)"
+	sync
+	reboot -f
+	sleep 60
 }
 
 ld_save() {

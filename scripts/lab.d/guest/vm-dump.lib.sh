@@ -37,23 +37,6 @@ vm_devices() {
 	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 0 ]
 }
 
-# The first DAX file mapped shared and write-faulted, so that its pmem
-# pages belong to its mapping at the crash; its inode and first block
-# tell the host which struct page to show in crash.
-map_dax_file() {
-	local f=$PMEM_MNT/pmem-1.dat block
-	"$LAB_TOOLS/lab-fill" map "$f" /run/lab/map.ready </dev/null &
-	wait_for_file /run/lab/map.ready 120 || return 1
-	filefrag -v "$f" | head -n 6
-	block=$(filefrag -v "$f" | awk '$1 == "0:" { sub(/\.\..*/, "", $4); print $4; exit }')
-	[ -n "$block" ] || { echo "no first extent for $f"; return 1; }
-	{
-		echo "inode=$(stat -c %i "$f")"
-		echo "first_block=$block"
-		echo "block_size=$(stat -f -c %S "$f")"
-	} | tee "$R/dax-file.meta"
-}
-
 # The host dumps the running guest, which must go on running meanwhile.
 host_live_dump() {
 	local before after

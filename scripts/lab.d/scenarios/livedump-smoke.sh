@@ -1,10 +1,12 @@
 # Scenario livedump-smoke (issue 14): the lab kernel with the live dump
-# patch; RAM filled with page cache, tmpfs and anonymous data and a writer
+# patch; RAM filled with page cache, tmpfs and anonymous data, an fsdax
+# namespace with DAX files (one mapped shared) and a writer
 # running; a live dump to a file on the virtio disk's ext4, saved to the
 # results share as livedump-1.elf, with the invariant writers of
 # CONFIG_LIVEDUMP_TEST running and a slow /proc/kcore copy of their pages
-# beside it; a second dump; a dump to a block device (a loop device); a
-# cancelled dump; a dump with a 4 MiB buffer that must fail. No crash, no
+# beside it; a second dump; a dump to a block device (a loop device), then
+# a dump cancelled over that image; a dump with a 4 MiB buffer that must
+# fail; last, a reboot while a dump runs. No crash, no
 # capture kernel.
 # Test: test/lab/livedump.sh.
 # shellcheck shell=bash disable=SC2034 # read by scripts/lab and guest/init
@@ -18,6 +20,7 @@ SCENARIO_VMCORE=0
 stage_first() {
 	step info ld_info
 	step fill ld_fill
+	step pmem ld_pmem
 	step writer ld_writer_start
 	step invariants ld_invariants_start
 	step baseline ld_baseline 15
@@ -25,8 +28,7 @@ stage_first() {
 	step kcore-copy ld_kcore_copy
 	step dump2 ld_dump2
 	step bdev ld_bdev
-	step cancel ld_cancel
 	step small-buffer ld_small
 	step save ld_save
-	lab_finish ok
+	ld_finish_by_reboot
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # lib/kabi/pmem_kdump.h against the kernel patch series: every VMCOREINFO
 # key the header names is one a patch exports and the other way round, and
-# PMD_PF_DEV is the p_flags bit patch 0002 sets. Header values are read by
+# PMD_PF_DEV is the p_flags bit patch 0002 sets, and the live dump's note
+# name and type are patch 0005's. Header values are read by
 # compiling a small program against the header, not by reading its text;
 # the patch side is read from the "+" lines of kernel-patches/*.patch.
 set -u
@@ -114,6 +115,7 @@ sed -n 's/^#[[:space:]]*define[[:space:]]\{1,\}PF_DEV[[:space:]]\{1,\}//p' "$wor
 		printf '\tprintf("name %%s %%s\\n", "%s", %s);\n' "$n" "$n"
 	done <"$work/names"
 	echo '	printf("pf_dev %lu\n", (unsigned long)(PMD_PF_DEV));'
+	echo '	printf("ld_note %s %#lx\n", PMD_LIVEDUMP_NOTE_NAME, (unsigned long)PMD_LIVEDUMP_NOTE_TYPE);'
 	echo '	printf("pf_used %lu\n", (unsigned long)(PF_X | PF_W | PF_R | PF_MASKOS | PF_MASKPROC));'
 	while read -r e; do
 		printf '\tprintf("patch_pf_dev %%lu\\n", (unsigned long)(%s));\n' "$e"
@@ -249,6 +251,18 @@ if [ -n "$pf" ] && [ -n "$pf_used" ]; then
 	else
 		pass "PF_DEV: one bit, clear of PF_R/W/X and the OS/processor masks"
 	fi
+fi
+
+# The live dump's note: the name and type the patch writes.
+ld_hdr=$(sed -n 's/^ld_note //p' "$work/values")
+ld_name=$(sed -n 's/^#[[:space:]]*define[[:space:]]\{1,\}LD_NOTE_NAME[[:space:]]\{1,\}"\([^"]*\)".*/\1/p' "$work/added")
+ld_type=$(sed -n 's/^#[[:space:]]*define[[:space:]]\{1,\}LD_NOTE_TYPE[[:space:]]\{1,\}\(0x[0-9a-fA-F]*\).*/\1/p' "$work/added")
+if [ -z "$ld_name" ] || [ -z "$ld_type" ]; then
+	fail "LIVEDUMP note: no patch defines LD_NOTE_NAME and LD_NOTE_TYPE"
+elif [ "$ld_hdr" = "$ld_name $(printf '%#x' "$ld_type")" ]; then
+	pass "LIVEDUMP note: header name and type ($ld_hdr) = the patch's"
+else
+	fail "LIVEDUMP note: header '$ld_hdr', patch '$ld_name $ld_type'"
 fi
 
 # The info block offsets tile struct nd_pfn_sb.

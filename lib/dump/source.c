@@ -44,6 +44,21 @@ static int read_head(const char *path, uint8_t *head, size_t *len, struct log_ct
 	return 0;
 }
 
+/* Whatever the format, the notes say whether this is a whole live dump. */
+static int check_livedump(struct dump_source *src, const char *path, struct log_ctx *log)
+{
+	int found = livedump_note_find(&src->livedump, src->notes, src->notes_size, path, log);
+	int ret = found > 0 ? livedump_note_check_finished(&src->livedump, path, log) : found;
+
+	if (ret < 0) {
+		src->format->close(src);
+		memset(src, 0, sizeof(*src));
+		return ret;
+	}
+	src->is_livedump = found > 0;
+	return 0;
+}
+
 int dump_source_open(struct dump_source *src, const char *path, const struct dump_open_opts *o)
 {
 	uint8_t head[PROBE_BYTES];
@@ -59,6 +74,8 @@ int dump_source_open(struct dump_source *src, const char *path, const struct dum
 			continue;
 		src->format = formats[i];
 		ret = formats[i]->open(src, path, o);
+		if (!ret)
+			return check_livedump(src, path, o->log);
 		if (ret != -PMD_ENOTFMT)
 			return ret;
 		/* Not this one after all: its complaint is not the answer. */
@@ -68,9 +85,11 @@ int dump_source_open(struct dump_source *src, const char *path, const struct dum
 	/* Nothing claimed it: the ELF reader says what is wrong with it. */
 	src->format = &dump_format_elf;
 	ret = dump_format_elf.open(src, path, o);
-	if (ret < 0)
+	if (ret < 0) {
 		memset(src, 0, sizeof(*src));
-	return ret;
+		return ret;
+	}
+	return check_livedump(src, path, o->log);
 }
 
 void dump_source_close(struct dump_source *src)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "dump/format.h"
+#include "dump/livedump_note.h"
 #include "elfcore/elfcore.h"
 #include "kernel/physmem.h"
 
@@ -40,6 +41,13 @@ struct dump_source {
 	unsigned int nr_loads;
 	uint64_t max_pfn;
 
+	/*
+	 * A live dump's note, when the notes hold one (a running kernel's
+	 * image, not a crash's); an unfinished one is never opened.
+	 */
+	bool is_livedump;
+	struct livedump_note livedump;
+
 	/* What dump_source_add_pmem() made (dump/pmem_input.h), for close. */
 	struct elf_load *pmem_loads;
 	struct pmem_files *pmem_files;
@@ -48,7 +56,9 @@ struct dump_source {
 /*
  * Open @path with the first format whose probe and open accept it. When
  * none does, the ELF reader's diagnosis is the error (most inputs are
- * meant to be vmcores). 0, or -PMD_E* recorded in @o->log.
+ * meant to be vmcores). A live dump that did not finish, or whose
+ * LIVEDUMP note is corrupt, is refused whatever its format: its pages
+ * are not a capture. 0, or -PMD_E* recorded in @o->log.
  */
 int dump_source_open(struct dump_source *src, const char *path, const struct dump_open_opts *o);
 void dump_source_close(struct dump_source *src);

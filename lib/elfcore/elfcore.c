@@ -108,8 +108,10 @@ static int add_load(struct elfcore *ec, const Elf64_Phdr *ph, unsigned int idx)
 	}
 	if (ph->p_offset + ph->p_filesz < ph->p_offset ||
 	    ph->p_offset + ph->p_filesz > ec->size) {
-		return log_fail(ec->log, PMD_ECORRUPT, "%s: PT_LOAD %u (paddr %#llx) extends past the end of the file: truncated vmcore?",
-		       ec->path, idx, (unsigned long long)ph->p_paddr);
+		return log_fail(ec->log, PMD_ECORRUPT, "%s: PT_LOAD %u (paddr %#llx) extends past the end of the file (file offset %#llx, %#llx bytes of data; the file has %#llx): truncated vmcore?",
+		       ec->path, idx, (unsigned long long)ph->p_paddr,
+		       (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz,
+		       (unsigned long long)ec->size);
 	}
 	l->paddr = ph->p_paddr;
 	l->vaddr = ph->p_vaddr;
@@ -313,6 +315,39 @@ const struct elf_load *elfcore_find_load(struct elfcore *ec, uint64_t paddr)
 }
 
 /*
+ * Bytes from @paddr on that a PT_LOAD's memory size covers past its file
+ * size, up to the next file data of any PT_LOAD: they read as zeros (ELF
+ * semantics; a live dump leaves pmem user data out of the file this way).
+ * 0 when no PT_LOAD covers @paddr that way. The caller has found no file
+ * data at @paddr itself. Such reads are rare: a walk of every load is fine.
+ */
+static uint64_t zero_run(const struct elfcore *ec, uint64_t paddr)
+{
+	uint64_t run = 0;
+	unsigned int i;
+
+	for (i = 0; i < ec->nr_loads; i++) {
+		const struct elf_load *l = &ec->loads[i];
+
+		if (paddr >= l->paddr && paddr - l->paddr < l->memsz &&
+		    l->memsz - (paddr - l->paddr) > run)
+			run = l->memsz - (paddr - l->paddr);
+	}
+	for (i = 0; run && i < ec->nr_loads; i++) {
+		const struct elf_load *l = &ec->loads[i];
+
+		if (l->filesz && l->paddr > paddr && l->paddr - paddr < run)
+			run = l->paddr - paddr;
+	}
+	return run;
+}
+
+bool elfcore_phys_held(struct elfcore *ec, uint64_t paddr)
+{
+	return elfcore_find_load(ec, paddr) || zero_run(ec, paddr);
+}
+
+/*
  * Pages of a file mapping count as our memory while they are mapped. Drop
  * the mapping's pages every so often so a pass over a large vmcore keeps
  * a small footprint; the data stays in the page cache, and a pointer handed
@@ -374,16 +409,16 @@ int elfcore_read_phys(struct elfcore *ec, uint64_t paddr, void *buf, size_t len)
 
 	while (len) {
 		const struct elf_load *l = elfcore_find_load(ec, paddr);
-		uint64_t in_load;
-		size_t chunk;
+		uint64_t in_load = l ? l->filesz - (paddr - l->paddr) : zero_run(ec, paddr);
+		size_t chunk = len < in_load ? len : (size_t)in_load;
 
-		if (!l) {
+		if (!in_load) {
 			return log_fail(ec->log, PMD_ECORRUPT, "physical address %#llx is not in the vmcore",
 			       (unsigned long long)paddr);
 		}
-		in_load = l->filesz - (paddr - l->paddr);
-		chunk = len < in_load ? len : (size_t)in_load;
-		if (elfcore_read_file(ec, l->offset + (paddr - l->paddr), out, chunk) < 0)
+		if (!l)
+			memset(out, 0, chunk);
+		else if (elfcore_read_file(ec, l->offset + (paddr - l->paddr), out, chunk) < 0)
 			return -1;
 		out += chunk;
 		paddr += chunk;
@@ -440,7 +475,9 @@ bool elfcore_phys_is_hole(struct elfcore *ec, uint64_t paddr, size_t len)
 	uint64_t off;
 	off_t data;
 
-	if (ec->map || !l || l->filesz - (paddr - l->paddr) < len)
+	if (!l)
+		return len && zero_run(ec, paddr) >= len;
+	if (ec->map || l->filesz - (paddr - l->paddr) < len)
 		return false;
 	off = l->offset + (paddr - l->paddr);
 	if (off >= ec->hole_start && off + len <= ec->hole_end)

@@ -79,7 +79,16 @@ void elfcore_close(struct elfcore *ec);
 /* The load that backs @paddr with file data, or NULL. */
 const struct elf_load *elfcore_find_load(struct elfcore *ec, uint64_t paddr);
 
-/* Read physical memory through the PT_LOADs. 0, or -PMD_E* (recorded). */
+/*
+ * Does the core hold @paddr: file data, or a PT_LOAD's memory past its
+ * file size (p_filesz < p_memsz), which reads as zeros?
+ */
+bool elfcore_phys_held(struct elfcore *ec, uint64_t paddr);
+
+/*
+ * Read physical memory through the PT_LOADs; what a PT_LOAD holds past
+ * its file size reads as zeros. 0, or -PMD_E* (recorded).
+ */
 int elfcore_read_phys(struct elfcore *ec, uint64_t paddr, void *buf, size_t len);
 
 /*
@@ -91,7 +100,10 @@ const void *elfcore_phys_ptr(struct elfcore *ec, uint64_t paddr, size_t len);
 /* Like elfcore_phys_ptr, but valid only until the next call: a sliding window. */
 const void *elfcore_phys_peek(struct elfcore *ec, uint64_t paddr, size_t len);
 
-/* Is this physical range a hole of a sparse input file (reads as zeros)? */
+/*
+ * Does this physical range surely read as zeros without being read: a
+ * hole of a sparse input file, or memory past a PT_LOAD's file size?
+ */
 bool elfcore_phys_is_hole(struct elfcore *ec, uint64_t paddr, size_t len);
 
 /* Read file bytes (for copying notes and page data by file offset). */

@@ -95,4 +95,14 @@
 #define PMD_PFN_MODE_RAM 1	/* struct pages in RAM (ndctl "map":"mem") */
 #define PMD_PFN_MODE_PMEM 2	/* struct pages on the device ("map":"dev") */
 
+/* ---- the live dump's note: patch 0005 (kernel/livedump.c) ---- */
+
+/*
+ * The image of a running kernel carries an ELF note with this name and
+ * type (LD_NOTE_NAME, LD_NOTE_TYPE), whose text of KEY=value lines says
+ * its state, the capture time and the pages it could not capture.
+ */
+#define PMD_LIVEDUMP_NOTE_NAME "LIVEDUMP"
+#define PMD_LIVEDUMP_NOTE_TYPE 0x4c44
+
 #endif

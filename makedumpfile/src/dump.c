@@ -4,10 +4,12 @@
  * what each dump level keeps, then write the chosen format window by
  * window.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dump/dumplevel.h"
@@ -17,10 +19,12 @@
 #include "dump/elf/elf_writer.h"
 #include "dump/flat/flatten.h"
 #include "dump/kdump/kdump_writer.h"
+#include "dump/livedump_size.h"
 #include "dump/sink.h"
 #include "src/dump.h"
 #include "util/fileio.h"
 #include "util/log.h"
+#include "util/sysfs.h"
 
 /* makedumpfile keeps both bitmaps in at most 4 MiB before it goes cyclic. */
 #define MDF_ONE_CYCLE_BITMAP_BYTES (4ULL << 20)
@@ -170,6 +174,41 @@ static int named_pmem(struct dump_ctx *d)
 	return 0;
 }
 
+/*
+ * A live dump is a running kernel's memory, not a crash's: one line says
+ * so with the time of the capture, and one warns of the pages it could
+ * not capture, which the image holds as zeros.
+ */
+static void describe_livedump(const struct dump_ctx *d)
+{
+	const struct livedump_note *ln = &d->in.livedump;
+	const struct livedump_pfns *lost = &ln->lost;
+	time_t t = (time_t)ln->capture_sec;
+	/* Four ranges of 64-bit pfns and the count of the others fit. */
+	char when[64] = "?", ranges[256] = "";
+	size_t len = 0;
+	struct tm tm;
+
+	if (!d->in.is_livedump)
+		return;
+	if (ln->capture_sec <= (uint64_t)INT64_MAX && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	log_msg(d->log, "%s is a live dump of a running kernel, captured at %s.%09u UTC\n",
+		d->opt->vmcore, when, ln->capture_nsec);
+	if (!ln->pages_lost)
+		return;
+	for (unsigned int i = 0; i < lost->nr_shown && len < sizeof(ranges); i++)
+		len += (size_t)snprintf(ranges + len, sizeof(ranges) - len, "%s%#llx-%#llx",
+					i ? "," : ": pfns ",
+					(unsigned long long)lost->shown[i].start,
+					(unsigned long long)lost->shown[i].end);
+	if (len < sizeof(ranges) && lost->nr_listed + lost->nr_more > lost->nr_shown)
+		snprintf(ranges + len, sizeof(ranges) - len, " and %llu more ranges",
+			 (unsigned long long)(lost->nr_listed + lost->nr_more - lost->nr_shown));
+	log_warn(d->log, "the live dump did not capture %llu pages: they read as zeros (LOST_PFNS of its LIVEDUMP note lists them%s)\n",
+		 (unsigned long long)ln->pages_lost, ranges);
+}
+
 /* Input, VMCOREINFO and address translation: enough to read the kernel. */
 static int open_kernel(struct dump_ctx *d, const struct options *o)
 {
@@ -180,6 +219,7 @@ static int open_kernel(struct dump_ctx *d, const struct options *o)
 	d->log = o->log;
 	if (dump_source_open(&d->in, o->vmcore, &oo) < 0)
 		return -1;
+	describe_livedump(d);
 	if (named_pmem(d) < 0 || pmem_from_nfit(d) < 0)
 		goto err;
 	if (vmcoreinfo_parse(&d->vmci, d->log, d->in.vmcoreinfo, d->in.vmcoreinfo_size) < 0 ||
@@ -236,10 +276,13 @@ static int plan_pmem(struct dump_ctx *d)
 		.pm = &d->in.pm, .more_regions = &live_pmem,
 	};
 	struct pfn_ranges present = { 0 }, crash = { 0 };
+	char iomem[PATH_MAX];
 	int ret = 0;
 
-	if (live_input(d) && (iomem_find(d->log, IOMEM, "Persistent Memory", &live_pmem) < 0 ||
-			      iomem_find(d->log, IOMEM, "Crash kernel", &crashkernel) < 0))
+	if (live_input(d) &&
+	    (sysfs_path(iomem, sizeof(iomem), o->sysroot, IOMEM, d->log) < 0 ||
+	     iomem_find(d->log, iomem, "Persistent Memory", &live_pmem) < 0 ||
+	     iomem_find(d->log, iomem, "Crash kernel", &crashkernel) < 0))
 		ret = -1;
 	if (!ret)
 		ret = pfn_ranges_add_all(&live_pmem, &d->named_pmem);
@@ -764,6 +807,18 @@ static int show_mem_usage(const struct options *o)
 	u.pmem = d.pmem.regions.nr > 0;
 	u.pmem_meta = pfn_ranges_pages(&d.pmem.meta);
 	u.pmem_user = pfn_ranges_pages(&d.pmem.user);
+	/* A running kernel that can take a live dump: its size too. */
+	if (live_input(&d)) {
+		int ld = livedump_size_estimate(&u.livedump, o->sysroot, &d.pmem.regions,
+						&d.pmem.meta, d.log);
+
+		if (ld < 0) {
+			log_warn(d.log, "%s: the size of a live dump is not known\n",
+				 log_error_text(d.log));
+			log_clear_error(d.log);
+		}
+		u.has_livedump = ld > 0;
+	}
 	report_print_mem_usage(o->log, &u);
 	ret = 0;
 out:

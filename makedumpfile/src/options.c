@@ -22,6 +22,7 @@ enum long_only {
 	OPT_PMEM_USERDATA,
 	OPT_MEM_USAGE,
 	OPT_PMEM_RANGE,
+	OPT_SYSROOT,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +36,8 @@ static const struct option long_opts[] = {
 	{ "pmem-userdata", no_argument, NULL, OPT_PMEM_USERDATA },
 	{ "mem-usage", no_argument, NULL, OPT_MEM_USAGE },
 	{ "pmem-range", required_argument, NULL, OPT_PMEM_RANGE },
+	/* Not in --help: tests give a saved /proc and /sys tree (util/sysfs.h). */
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -98,7 +101,8 @@ void options_usage(FILE *out)
 		"  --dump-dmesg  write the dumped kernel's log to LOGFILE instead of a dump\n"
 		"  --mem-usage   print the pages of each kind and the size a dump at -d 31\n"
 		"                would have, pmem included; of the running system with\n"
-		"                /proc/kcore (pmem and crashkernel from /proc/iomem)\n"
+		"                /proc/kcore (pmem and crashkernel from /proc/iomem), and\n"
+		"                the size of its live dump when /sys/kernel/livedump is there\n"
 		"  --num-threads N  compress on N threads (the output does not depend on N)\n"
 		"  --non-mmap    read the input with pread instead of mmap\n"
 		"  --check-params  check the command line and exit\n"
@@ -215,6 +219,9 @@ static int parse_one(struct options *o, int opt, bool *elf)
 		return parse_pmem_range(o, optarg) < 0 ? -1 : 0;
 	case OPT_NON_MMAP:
 		o->no_mmap = true;
+		return 0;
+	case OPT_SYSROOT:
+		o->sysroot = optarg;
 		return 0;
 	case OPT_NON_CYCLIC:
 		return 0;	/* accepted for compatibility; we always work in windows */

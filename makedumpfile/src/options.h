@@ -38,6 +38,11 @@ struct options {
 	struct dump_pmem_range pmem_ranges[OPTIONS_MAX_PMEM_RANGES];
 	unsigned int nr_pmem_ranges;
 	unsigned int threads;	/* --num-threads */
+	/*
+	 * --sysroot: read a running system's /proc/iomem and /sys below this
+	 * (tests; NULL is the live system). The input is named as it is.
+	 */
+	const char *sysroot;
 	const char *vmcore;	/* NULL with -R */
 	const char *dumpfile;	/* NULL with -F */
 };

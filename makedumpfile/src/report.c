@@ -99,4 +99,15 @@ void report_print_mem_usage(struct log_ctx *log, const struct mem_usage *u)
 		log_msg(log, "Dump size at -d 31:\t%-16llu Byte (kernel data and pmem metadata)\n",
 		       (unsigned long long)(kern + u->pmem_meta) * ps);
 	}
+	/* What a live dump would take: its image, then the filter as above. */
+	if (u->has_livedump) {
+		const struct livedump_size *l = &u->livedump;
+
+		log_msg(log, "Live dump image:\t%-16llu Byte (RAM %llu, pmem metadata %llu, headers %llu)\n",
+		       (unsigned long long)l->image_bytes, (unsigned long long)l->ram_bytes,
+		       (unsigned long long)(l->image_bytes - l->ram_bytes - l->header_bytes),
+		       (unsigned long long)l->header_bytes);
+		log_msg(log, "Live dump buffer:\t%-16llu MiB recommended (recommended_buffer_mb)\n",
+		       (unsigned long long)l->buffer_mb);
+	}
 }

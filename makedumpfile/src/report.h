@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "dump/classify.h"
+#include "dump/livedump_size.h"
 
 struct log_ctx;
 
@@ -36,6 +37,8 @@ struct mem_usage {
 	bool pmem;
 	uint64_t pmem_meta;		/* device memmap pages: kept by default */
 	uint64_t pmem_user;		/* left out unless --pmem-userdata */
+	bool has_livedump;		/* /proc/kcore of a kernel with live dump */
+	struct livedump_size livedump;
 };
 
 void report_print_mem_usage(struct log_ctx *log, const struct mem_usage *u);

@@ -54,6 +54,14 @@ static void makedumpfile_command_lines(void **state)
 			 OPTIONS_RUN);
 	assert_int_equal(o.dump_level, 63);
 	assert_true(o.pmem_userdata);
+	assert_null(o.sysroot);
+
+	/* --mem-usage of a saved tree (tests): the input is named as it is. */
+	assert_int_equal(PARSE(&o, "--mem-usage", "--sysroot", "/tmp/root", "/proc/kcore"),
+			 OPTIONS_RUN);
+	assert_true(o.mem_usage);
+	assert_string_equal(o.sysroot, "/tmp/root");
+	assert_string_equal(o.vmcore, "/proc/kcore");
 }
 
 static void bad_command_lines(void **state)
@@ -70,6 +78,7 @@ static void bad_command_lines(void **state)
 	assert_int_equal(PARSE(&o, "in", "in"), OPTIONS_ERROR);
 	assert_int_equal(PARSE(&o, "--cyclic-buffer", "0", "in", "out"), OPTIONS_ERROR);
 	assert_int_equal(PARSE(&o, "--no-such-option", "in", "out"), OPTIONS_ERROR);
+	assert_int_equal(PARSE(&o, "--mem-usage", "/proc/kcore", "--sysroot"), OPTIONS_ERROR);
 }
 
 /*

@@ -21,15 +21,7 @@
 
 /* ---- VMCOREINFO ----------------------------------------------------- */
 
-struct strbuf {
-	char *buf;
-	size_t len, cap;
-};
-
-static void sb_printf(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct strbuf *sb, const char *fmt, ...)
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -102,6 +94,12 @@ static void printk_vmcoreinfo(struct gen_ctx *ctx, struct strbuf *sb)
 		  (unsigned long long)printk_symbol(ctx, "clear_seq"));
 	for (size_t i = 0; i < ARRAY_SIZE(layout); i++)
 		sb_printf(sb, "%s=%d\n", layout[i].key, layout[i].val);
+}
+
+/* The panic's time; a live dump's capture (its CAPTURE_TIME's seconds). */
+uint64_t crash_time(const struct gen_ctx *ctx)
+{
+	return 1700000000ULL + ctx->opt.kaslr_seed % 100000;
 }
 
 /*
@@ -210,8 +208,7 @@ void build_vmcoreinfo(struct gen_ctx *ctx)
 	sb_printf(&sb, "NUMBER(KERNEL_IMAGE_SIZE)=%lu\n", KERNEL_IMAGE_SIZE);
 	sb_printf(&sb, "NUMBER(sme_mask)=0\n");
 	/* crash_save_vmcoreinfo() at panic time */
-	sb_printf(&sb, "CRASHTIME=%llu\n",
-		  (unsigned long long)(1700000000ULL + seed % 100000));
+	sb_printf(&sb, "CRASHTIME=%llu\n", (unsigned long long)crash_time(ctx));
 
 	if (sb.len > PAGE_SIZE)	/* VMCOREINFO_BYTES */
 		die("internal: VMCOREINFO is %zu bytes", sb.len);
@@ -279,21 +276,24 @@ static void fill_prstatus(const struct gen_ctx *ctx, int cpu, uint8_t *pr)
 void build_notes(struct gen_ctx *ctx)
 {
 	size_t total = ctx->opt.cpus * note_size(5, PRSTATUS_SIZE) +
-		       note_size(11, ctx->vmcoreinfo_len);
+		       note_size(11, ctx->vmcoreinfo_len) +
+		       (ctx->ld_note ? note_size(9, ctx->ld_note_len) : 0);
 	uint8_t *notes = xcalloc(1, total), pr[PRSTATUS_SIZE];
-	size_t off = 0;
+	size_t off = 0, n;
 
 	for (int cpu = 0; cpu < ctx->opt.cpus; cpu++) {
-		size_t n;
-
 		fill_prstatus(ctx, cpu, pr);
 		n = put_note(notes + off, "CORE", NT_PRSTATUS, pr, sizeof(pr));
 		kmem_write(ctx, ctx->crash_notes_phys + cpu * 384, notes + off, n);
 		off += n;
 	}
-	kmem_write(ctx, ctx->vmcoreinfo_note_phys, notes + off,
-		   put_note(notes + off, "VMCOREINFO", 0, ctx->vmcoreinfo,
-			    ctx->vmcoreinfo_len));
+	n = put_note(notes + off, "VMCOREINFO", 0, ctx->vmcoreinfo, ctx->vmcoreinfo_len);
+	kmem_write(ctx, ctx->vmcoreinfo_note_phys, notes + off, n);
+	off += n;
+	/* a live dump's own, after VMCOREINFO as ld_write_header() puts it */
+	if (ctx->ld_note)
+		put_note(notes + off, "LIVEDUMP", LIVEDUMP_NOTE_TYPE, ctx->ld_note,
+			 ctx->ld_note_len);
 	/* the kernel's buffer holds the text too, at vmcoreinfo_data */
 	kmem_write(ctx, ctx->vmcoreinfo_note_phys + PAGE_SIZE,
 		   ctx->vmcoreinfo, ctx->vmcoreinfo_len);
@@ -362,6 +362,7 @@ struct pmem_seg {
 	const Elf64_Phdr *ph;
 };
 
+/* The pages of a run that lie in the segment's file data. */
 static void write_pmem_run(const struct gen_ctx *ctx, uint64_t pfn,
 			   uint64_t npages, void *arg)
 {
@@ -371,6 +372,9 @@ static void write_pmem_run(const struct gen_ctx *ctx, uint64_t pfn,
 	for (uint64_t p = pfn; p < pfn + npages; p++) {
 		bool zero;
 
+		if (PFN_PHYS(p) < ps->ph->p_paddr ||
+		    PFN_PHYS(p) >= ps->ph->p_paddr + ps->ph->p_filesz)
+			continue;
 		page_content(ctx, p, page, &zero);
 		writer_page(ps->w, ps->ph->p_offset +
 				      (PFN_PHYS(p) - ps->ph->p_paddr), page, zero);
@@ -391,7 +395,7 @@ static void write_segment(const struct gen_ctx *ctx, struct writer *w,
 
 	uint8_t page[PAGE_SIZE];
 
-	for (uint64_t pa = ph->p_paddr; pa < ph->p_paddr + ph->p_memsz;
+	for (uint64_t pa = ph->p_paddr; pa < ph->p_paddr + ph->p_filesz;
 	     pa += PAGE_SIZE) {
 		bool zero;
 
@@ -403,7 +407,7 @@ static void write_segment(const struct gen_ctx *ctx, struct writer *w,
 
 void write_vmcore(struct gen_ctx *ctx, const char *path)
 {
-	int phnum = 2 + ctx->nr_dump + ctx->pmem_loaded;
+	int phnum = 2 + ctx->nr_dump + ctx->nr_pieces;
 	size_t hdr_len = sizeof(Elf64_Ehdr) + phnum * sizeof(Elf64_Phdr);
 	size_t notes_len = ctx->notes_len;
 	const uint8_t *notes = ctx->notes;
@@ -437,16 +441,22 @@ void write_vmcore(struct gen_ctx *ctx, const char *path)
 		uint64_t s = ctx->dump[i].start, size = ctx->dump[i].end - s;
 
 		set_phdr(&ph[2 + i], phys_to_virt(ctx, s), s, size, off);
-		off += size;
+		if (ctx->opt.ram_filesz_cut && i == ctx->cut_dump)
+			ph[2 + i].p_filesz -= PFN_PHYS(ctx->opt.ram_filesz_cut);
+		off += ph[2 + i].p_filesz;
 	}
-	if (ctx->pmem_loaded) {
-		uint64_t s = ctx->pmem_start, size = ctx->pmem_end - s;
-		Elf64_Phdr *p = &ph[2 + ctx->nr_dump];
+	/* one PT_LOAD for the region, or a live dump's pieces (livedump.c) */
+	for (int i = 0; i < ctx->nr_pieces; i++) {
+		const struct pmem_piece *pc = &ctx->pieces[i];
+		Elf64_Phdr *p = &ph[2 + ctx->nr_dump + i];
 
-		set_phdr(p, phys_to_virt(ctx, s), s, size, off);
+		/* no file data: the offset of the data, as kernel/livedump.c has it */
+		set_phdr(p, phys_to_virt(ctx, pc->start), pc->start, pc->end - pc->start,
+			 pc->filesz ? off : ph[1].p_offset);
+		p->p_filesz = pc->filesz;
 		if (ctx->opt.pmem_flag)
 			p->p_flags |= PF_DEV;
-		off += size;
+		off += pc->filesz;
 	}
 
 	w.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);

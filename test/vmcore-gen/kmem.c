@@ -713,6 +713,11 @@ void page_content(const struct gen_ctx *ctx, uint64_t pfn, uint8_t *buf,
 	const struct extent *e;
 	const uint8_t *mem;
 
+	if (pfn_zeroed(ctx, pfn)) {	/* a live dump's lost page, or past p_filesz */
+		memset(buf, 0, PAGE_SIZE);
+		*is_zero = true;
+		return;
+	}
 	if (pfn_in_pmem(ctx, pfn)) {
 		pmem_page_content(ctx, pfn, buf, is_zero);
 		return;

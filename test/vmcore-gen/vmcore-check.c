@@ -6,7 +6,8 @@
  *
  * Every page a PT_LOAD of DUMP holds in the file (p_filesz; the part up to
  * p_memsz is "excluded", not held) must have, at the same physical
- * address, exactly the bytes ORIGINAL holds there, and its virtual address
+ * address, exactly the bytes ORIGINAL holds there (zeros where ORIGINAL's
+ * PT_LOAD goes on past its p_filesz, as in ELF), and its virtual address
  * must be the one ORIGINAL gives that physical address.  The notes must be
  * the same.  Prints how many pages the dump holds; exits 1 on any
  * mismatch, on a page ORIGINAL does not have, or on a malformed file.
@@ -180,7 +181,7 @@ static const struct segment *orig_segment(const struct core *c, uint64_t paddr,
 	for (size_t i = 0; i < c->nr_loads; i++) {
 		const struct segment *s = &c->loads[i];
 
-		if (paddr < s->paddr || paddr >= s->paddr + s->filesz)
+		if (paddr < s->paddr || paddr >= s->paddr + s->memsz)
 			continue;
 		if (s->vaddr - s->paddr == delta)
 			return s;
@@ -188,6 +189,20 @@ static const struct segment *orig_segment(const struct core *c, uint64_t paddr,
 			any = s;
 	}
 	return any;
+}
+
+/* ORIGINAL's bytes at @paddr in segment @o: past its p_filesz, zeros. */
+static void read_orig(const struct core *c, const struct segment *o, uint8_t *buf,
+		      uint64_t len, uint64_t paddr)
+{
+	uint64_t in_file = 0;
+
+	if (paddr - o->paddr < o->filesz)
+		in_file = o->filesz - (paddr - o->paddr);
+	if (in_file > len)
+		in_file = len;
+	read_at(c, buf, in_file, o->offset + (paddr - o->paddr));
+	memset(buf + in_file, 0, len - in_file);
 }
 
 static void note_pfn(struct check_ctx *ctx, uint64_t pfn)
@@ -215,7 +230,7 @@ static void check_segment(struct check_ctx *ctx, const struct segment *d)
 		if (len > d->filesz - pos)
 			len = d->filesz - pos;
 		o = orig_segment(&ctx->orig, paddr, delta);
-		if (!o || paddr + len > o->paddr + o->filesz) {
+		if (!o || paddr + len > o->paddr + o->memsz) {
 			mismatch(ctx, "paddr %#" PRIx64 ": not in %s", paddr,
 				 ctx->orig.path);
 		} else {
@@ -225,7 +240,7 @@ static void check_segment(struct check_ctx *ctx, const struct segment *d)
 					 paddr + delta, ctx->orig.path,
 					 paddr + o->vaddr - o->paddr);
 			read_at(&ctx->dump, a, len, d->offset + pos);
-			read_at(&ctx->orig, b, len, o->offset + (paddr - o->paddr));
+			read_orig(&ctx->orig, o, b, len, paddr);
 			if (memcmp(a, b, len)) {
 				if (ctx->allow_zeroed && is_zero(a, len))
 					ctx->zeroed++;

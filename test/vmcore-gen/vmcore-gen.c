@@ -114,6 +114,8 @@ static void tally_extent(const struct gen_ctx *ctx, const struct extent *e,
 		}
 	} else if (e->content == CONTENT_ZERO) {
 		zero = e->npages;
+	} else {
+		zero = zeroed_pages_in(ctx, e->pfn, e->npages);	/* a live dump's */
 	}
 	if (e->kind == KIND_KERNEL_TEXT || e->kind == KIND_KERNEL_DATA ||
 	    e->kind == KIND_KERNEL_BSS)
@@ -194,6 +196,7 @@ static void write_manifest(const struct gen_ctx *ctx, const char *path)
 	fprintf(f, "total=%" PRIu64 "\n", ctx->max_pfn);
 	pmem_write_manifest(ctx, f);
 	printk_write_manifest(ctx, f);
+	livedump_write_manifest(ctx, f);
 	if (fclose(f))
 		die("%s: %s", path, strerror(errno));
 }
@@ -239,6 +242,22 @@ static void usage(FILE *f)
 "                      records: state, id, seq, lpos, len (each one record,\n"
 "                      left out of the expected log); the ring: head, bits,\n"
 "                      count, descs, every (the log cannot be read)\n"
+"\n"
+"A live dump's image (kernel series 2; see README):\n"
+"      --livedump      add its LIVEDUMP note (finished, nothing lost)\n"
+"      --livedump-state S  its STATE (finished, running, failed, cancelled, any\n"
+"                      word); none: no STATE or REASON line (older images)\n"
+"      --livedump-reason TEXT  its REASON\n"
+"      --livedump-lost N  N anonymous pages were not captured: zeros in the\n"
+"                      image, each a range of LOST_PFNS, counted in PAGES_LOST\n"
+"      --livedump-line TEXT  append TEXT as a line of the note (repeatable)\n"
+"      --pmem-capture MODE  what the file holds of the pmem PT_LOAD (with\n"
+"                      --pmem-flag): livedump, as a live dump (PT_LOADs of the\n"
+"                      device memmaps with their info blocks, and of the rest\n"
+"                      with p_filesz 0; needs --pmem-list), or prefix (one\n"
+"                      PT_LOAD whose file data ends after namespace 0's memmap)\n"
+"      --ram-filesz-cut N  the last N pages of a RAM PT_LOAD are past its\n"
+"                      p_filesz: not in the file, they read as zeros\n"
 "  -h, --help          show this help\n");
 }
 
@@ -271,13 +290,20 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		{ "pmem-ns-mib", required_argument, NULL, 1006 },
 		{ "printk", required_argument, NULL, 1007 },
 		{ "printk-damage", required_argument, NULL, 1008 },
+		{ "livedump", no_argument, NULL, 1009 },
+		{ "livedump-state", required_argument, NULL, 1010 },
+		{ "livedump-reason", required_argument, NULL, 1011 },
+		{ "livedump-lost", required_argument, NULL, 1012 },
+		{ "livedump-line", required_argument, NULL, 1013 },
+		{ "pmem-capture", required_argument, NULL, 1014 },
+		{ "ram-filesz-cut", required_argument, NULL, 1015 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct gen_options){ .mem_mib = 256, .paging = 4, .cpus = 2,
-				   .pmem_namespaces = 1 };
+				   .pmem_namespaces = 1, .livedump_state = "finished" };
 	while ((c = getopt_long(argc, argv, "m:p:k:c:L:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -326,6 +352,36 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		case 1008:
 			o->printk_damage = printk_parse_damage(optarg);
 			break;
+		case 1009:
+			o->livedump = true;
+			break;
+		case 1010:
+			o->livedump_state = optarg;
+			break;
+		case 1011:
+			o->livedump_reason = optarg;
+			break;
+		case 1012:
+			o->livedump_lost = parse_u64("--livedump-lost", optarg);
+			break;
+		case 1013:
+			if (o->nr_livedump_lines == MAX_LIVEDUMP_LINES)
+				die("at most %d --livedump-line options", MAX_LIVEDUMP_LINES);
+			o->livedump_lines[o->nr_livedump_lines++] = optarg;
+			break;
+		case 1014:
+			if (!strcmp(optarg, "livedump"))
+				o->pmem_capture = PMEM_CAPTURE_LIVEDUMP;
+			else if (!strcmp(optarg, "prefix"))
+				o->pmem_capture = PMEM_CAPTURE_PREFIX;
+			else
+				die("--pmem-capture must be livedump or prefix");
+			break;
+		case 1015:
+			o->ram_filesz_cut = parse_u64("--ram-filesz-cut", optarg);
+			if (!o->ram_filesz_cut)
+				die("--ram-filesz-cut must not be 0");
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -370,6 +426,15 @@ static void parse_options(int argc, char **argv, struct gen_options *o)
 		die("--pmem-flag and --no-pmem-load exclude each other");
 	if (o->printk_damage && !o->printk)
 		die("--printk-damage needs --printk");
+	if (!o->livedump && (o->livedump_reason || o->livedump_lost ||
+			     o->nr_livedump_lines || strcmp(o->livedump_state, "finished")))
+		die("the --livedump-* options need --livedump");
+	if (o->livedump_lost > 4096)
+		die("--livedump-lost must be at most 4096");
+	if (o->pmem_capture && !o->pmem_flag)
+		die("--pmem-capture needs --pmem-flag (a live dump marks pmem PF_DEV)");
+	if (o->pmem_capture == PMEM_CAPTURE_LIVEDUMP && !o->pmem_list)
+		die("--pmem-capture livedump needs --pmem-list (the kernel finds the memmaps there)");
 }
 
 /* OUT.vmcore -> OUT.manifest; any other name gets ".manifest" appended. */
@@ -396,6 +461,8 @@ static void gen_ctx_free(struct gen_ctx *ctx)
 	free(ctx->present_sections);
 	free(ctx->vmcoreinfo);
 	free(ctx->notes);
+	free(ctx->zeroed);
+	free(ctx->ld_note);
 	printk_free(ctx);
 }
 
@@ -409,6 +476,7 @@ int main(int argc, char **argv)
 
 	layout_machine(&ctx);
 	build_kernel_memory(&ctx);
+	livedump_prepare(&ctx);
 	build_vmcoreinfo(&ctx);
 	build_notes(&ctx);
 	write_manifest(&ctx, manifest);

@@ -236,6 +236,23 @@ struct range {
 
 #define MAX_RANGES	16
 
+#define LIVEDUMP_NOTE_TYPE	0x4c44	/* kernel/livedump.c: LD_NOTE_TYPE */
+#define MAX_LIVEDUMP_LINES	16
+#define MAX_PMEM_PIECES		8
+#define LIVEDUMP_CAPTURE_NSEC	123456789u
+
+/* --pmem-capture: how much of the pmem PT_LOAD the file holds */
+enum pmem_capture {
+	PMEM_CAPTURE_ALL,	/* all of it, as a crash dump */
+	PMEM_CAPTURE_LIVEDUMP,	/* the memmaps and info blocks, as a live dump */
+	PMEM_CAPTURE_PREFIX,	/* up to namespace 0's data: 0 < p_filesz < p_memsz */
+};
+
+/* A pmem PT_LOAD: [start, end), the first filesz bytes in the file. */
+struct pmem_piece {
+	uint64_t start, end, filesz;
+};
+
 struct gen_options {
 	uint64_t mem_mib;
 	uint64_t large_mib;	/* 0: small machine */
@@ -251,6 +268,15 @@ struct gen_options {
 	bool pmem_sparse_meta;	/* write only the struct pages of file pfns */
 	int printk;		/* enum printk_mode: the kernel log ring */
 	unsigned int printk_damage;	/* PRK_DAMAGE_* bits */
+	/* a live dump's image (livedump.c) */
+	bool livedump;		/* the LIVEDUMP note */
+	const char *livedump_state;	/* STATE=; "none": no STATE or REASON line */
+	const char *livedump_reason;
+	uint64_t livedump_lost;	/* pages not captured: zeros, listed */
+	const char *livedump_lines[MAX_LIVEDUMP_LINES];	/* appended as they are */
+	int nr_livedump_lines;
+	int pmem_capture;	/* enum pmem_capture */
+	uint64_t ram_filesz_cut;	/* pages of a RAM PT_LOAD past p_filesz */
 	const char *out;
 };
 
@@ -429,6 +455,16 @@ struct gen_ctx {
 
 	/* the printk ring (--printk): printk.c */
 	struct printk_model *printk;
+
+	/* a live dump (livedump.c) */
+	struct range *zeroed;		/* pfns that read as zeros: lost, then cut */
+	int nr_zeroed;
+	int nr_lost;			/* the first nr_lost of zeroed, a page each */
+	int cut_dump;			/* the RAM PT_LOAD cut by --ram-filesz-cut */
+	struct pmem_piece pieces[MAX_PMEM_PIECES];	/* the pmem PT_LOADs */
+	int nr_pieces;
+	char *ld_note;			/* the LIVEDUMP note's text, NUL included */
+	size_t ld_note_len;
 };
 
 /* util */
@@ -497,7 +533,21 @@ int printk_parse_mode(const char *s);
 unsigned int printk_parse_damage(const char *s);
 void printk_free(struct gen_ctx *ctx);
 
+/* A growing string: buf starts allocated, cap bytes (elfcore.c). */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* livedump.c */
+void livedump_prepare(struct gen_ctx *ctx);
+bool pfn_zeroed(const struct gen_ctx *ctx, uint64_t pfn);
+uint64_t zeroed_pages_in(const struct gen_ctx *ctx, uint64_t pfn, uint64_t n);
+void livedump_write_manifest(const struct gen_ctx *ctx, FILE *f);
+
 /* elfcore.c */
+uint64_t crash_time(const struct gen_ctx *ctx);
 void build_vmcoreinfo(struct gen_ctx *ctx);
 void build_notes(struct gen_ctx *ctx);
 void write_vmcore(struct gen_ctx *ctx, const char *path);

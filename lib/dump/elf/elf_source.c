@@ -28,9 +28,10 @@ static int ec_read(void *priv, uint64_t paddr, void *buf, size_t len)
 	return elfcore_read_phys(priv, paddr, buf, len);
 }
 
+/* As mark_present: a page past a PT_LOAD's file size is there, as zeros. */
 static bool ec_present(void *priv, uint64_t pfn)
 {
-	return elfcore_find_load(priv, pfn << 12) != NULL;
+	return elfcore_phys_held(priv, pfn << 12);
 }
 
 static const void *ec_ptr(void *priv, uint64_t paddr, size_t len)

@@ -58,19 +58,15 @@ dpkg-deb -c "$deb" >"$work/contents" || fail "dpkg-deb -c $deb"
 awk '$1 !~ /^d/ { print $6 }' "$work/contents" |
 	sed 's|^\(./usr/share/doc/pmemdump/README.Debian\)\.gz$|\1|' | sort >"$work/files"
 want=(./sbin/kexec ./usr/bin/makedumpfile ./usr/sbin/pmem-kdump ./usr/bin/pmemdump-vm
+	./usr/sbin/livedump
 	./usr/share/man/man8/kexec.8.gz ./usr/share/man/man8/makedumpfile.8.gz
 	./usr/share/man/man8/pmem-kdump.8.gz ./usr/share/man/man8/pmemdump-vm.8.gz
+	./usr/share/man/man8/livedump.8.gz
 	./lib/lsb/init-functions.d/60-pmemdump
 	./lib/systemd/system/kdump-tools-dump.service.d/pmemdump.conf
 	./lib/systemd/system/kdump-tools.service.d/pmemdump.conf
 	./usr/share/doc/pmemdump/README.Debian ./usr/share/doc/pmemdump/changelog.gz
 	./usr/share/doc/pmemdump/copyright)
-# livedump only when a component built it (none today)
-if grep -qx './usr/sbin/livedump' "$work/files"; then
-	want+=(./usr/sbin/livedump)
-	grep -qx './usr/share/man/man8/livedump.8.gz' "$work/files" &&
-		want+=(./usr/share/man/man8/livedump.8.gz)
-fi
 printf '%s\n' "${want[@]}" | sort >"$work/want"
 if cmp -s "$work/want" "$work/files"; then
 	pass "dpkg-deb -c: exactly the ${#want[@]} files of doc/debian-design.md §3"
@@ -87,7 +83,7 @@ for p in ./usr/sbin/kexec ./usr/sbin/makedumpfile ./usr/bin/kexec ./usr/sbin/kex
 done
 # modes and owners: programs 0755, the hook and the drop-in 0644, all root
 modes=$(awk '$6 == "./sbin/kexec" || $6 == "./usr/bin/makedumpfile" || $6 == "./usr/sbin/pmem-kdump" ||
-	$6 == "./usr/bin/pmemdump-vm" ||
+	$6 == "./usr/bin/pmemdump-vm" || $6 == "./usr/sbin/livedump" ||
 	$6 ~ /60-pmemdump$/ || $6 ~ /pmemdump.conf$/ { print $1, $2, $6 }' "$work/contents" | sort -k3)
 t_eq "dpkg-deb -c: modes and owners of the programs, the hook and the drop-in" \
 	"-rw-r--r-- root/root ./lib/lsb/init-functions.d/60-pmemdump
@@ -96,6 +92,7 @@ t_eq "dpkg-deb -c: modes and owners of the programs, the hook and the drop-in" \
 -rwxr-xr-x root/root ./sbin/kexec
 -rwxr-xr-x root/root ./usr/bin/makedumpfile
 -rwxr-xr-x root/root ./usr/bin/pmemdump-vm
+-rwxr-xr-x root/root ./usr/sbin/livedump
 -rwxr-xr-x root/root ./usr/sbin/pmem-kdump" "$modes"
 
 # --- control fields (§3) ---

@@ -44,31 +44,28 @@ ld_pmem() {
 	grep -E 'namespace|pfn|Persistent' /proc/iomem
 }
 
-# Keep writing while the dumps run: tmpfs pages rewritten in place and a
-# page cache file appended to, so that write faults happen all along.
+# Keep writing while the dumps run: tmpfs and page cache pages rewritten
+# in place (ld-writer.py), so that write faults happen all along; its
+# rounds per second are the workload's rate.
 ld_writer_start() {
-	(
-		i=0
-		while :; do
-			dd if=/dev/urandom of="$TMPFS_MNT/w.dat" bs=64k count=64 conv=notrunc 2>/dev/null
-			dd if=/dev/zero of="$DISK_MNT/w.dat" bs=64k count=16 2>/dev/null
-			i=$((i + 1))
-			echo "$i" >/run/lab/writer.count
-		done
-	) </dev/null >/dev/null 2>&1 &
+	"$GUEST_DIR/ld-writer.py" /run/lab/writer.count "$TMPFS_MNT/w.dat" "$DISK_MNT/w.dat" \
+		</dev/null >/dev/null 2>&1 &
 	echo $! >/run/lab/writer.pid
+	wait_for_file /run/lab/writer.count 60 || return 1
 	echo "writer pid $(cat /run/lab/writer.pid)"
 }
 
-# Writer iterations per second over SECONDS, without a dump: the baseline
-# for the slowdown during a dump (ld_dump prints the rate during it).
+# ld_baseline SECONDS [TAG]: the writer's rounds per second over SECONDS,
+# without a dump, into first.TAG (default baseline): what the rate during
+# a dump (ld_dump) is compared with.
 ld_baseline() {
 	local c0 c1 t0 t1
+	sync
 	sleep 2
 	c0=$(cat /run/lab/writer.count) t0=$(date +%s.%N)
 	sleep "${1:-15}"
 	c1=$(cat /run/lab/writer.count) t1=$(date +%s.%N)
-	echo "writer_rate=$(echo "scale=3; ($c1 - $c0) / ($t1 - $t0)" | bc)" | tee "$R/first.baseline"
+	echo "writer_rate=$(echo "scale=3; ($c1 - $c0) / ($t1 - $t0)" | bc)" | tee "$R/first.${2:-baseline}"
 }
 
 # The invariant writers of CONFIG_LIVEDUMP_TEST on every CPU; the
@@ -220,8 +217,9 @@ ld_kcore_ram() {
 }
 
 # The bench's run (scenarios livedump-1g, livedump-2g): fill, writers,
-# a baseline of the writer's rate, one live dump (its invariants checked
-# here, as the image is not copied out), then the /proc/kcore copy.
+# the writer's rate alone, one live dump (its invariants checked here, as
+# the image is not copied out), the rate alone again, then the
+# /proc/kcore copy.
 ld_bench_stage() {
 	step info ld_info
 	step fill ld_fill
@@ -232,6 +230,7 @@ ld_bench_stage() {
 	soft_step invariants-image sh -c \
 		"'$GUEST_DIR/livedump-invariants.py' check '$LD_IMAGE' '$R/first.lt.layout' | tee '$R/first.dump1.invariants'"
 	rm -f "$LD_IMAGE"
+	step baseline-after ld_baseline 15 baseline-after
 	step kcore-ram ld_kcore_ram
 	dmesg >"$R/first.dmesg"
 	lab_finish ok

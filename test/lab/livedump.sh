@@ -258,6 +258,86 @@ else
 	fail "$S: small buffer: state $(st small state), reason '$(st small reason)', header: $(ld_note "$res/small.head" 2>&1 | grep -E '^(STATE|REASON)=' | tr '\n' ' ')"
 fi
 
+# the user side (issue 15): livedump dump --filter, its refusals, and our
+# makedumpfile on targets of dumps that did not finish
+cm() { meta_get "$res/first.cli.meta" "$1"; }
+if [ "$(cm dump_rc)" = 0 ] && [ "$(cm capture_left)" = no ] && [ -s "$res/cli.l31" ] &&
+	[ "$(cm filtered_mode)" = 600 ]; then
+	pass "$S: livedump dump --filter '-l -d 31': the filtered dump ($(cm filtered_bytes) bytes, 0600) in $(cm dump_seconds) s from the start, the capture removed"
+else
+	fail "$S: livedump dump --filter: exit $(cm dump_rc), capture left $(cm capture_left), mode $(cm filtered_mode) (see $res/cli.dump.log)"
+fi
+if [ -s "$res/cli.l31" ]; then
+	kinds=()
+	for k in "Pages filled with zero" "Non-private cache pages" "Private cache pages" \
+		"User process data pages" "Free pages" "pmem userdata pages"; do
+		v=$(report_value "$res/cli.dump.log" "$k")
+		[ "${v:-0}" -gt 0 ] || kinds+=("$k=${v:-missing}")
+	done
+	if [ ${#kinds[@]} -eq 0 ] && grep -q "pmem: ${meta:-?} metadata pages" "$res/cli.dump.log"; then
+		pass "$S: the filtered live dump has every kind a crash dump has: $(for k in "Pages filled with zero" "Non-private cache pages" "Private cache pages" "User process data pages" "Free pages" "pmem userdata pages"; do printf '%s %s; ' "$k" "$(report_value "$res/cli.dump.log" "$k")"; done)pmem metadata kept ${meta:-?}"
+	else
+		fail "$S: the filtered live dump lacks kinds: ${kinds[*]} (or no 'pmem: ${meta:-?} metadata pages'; see $res/cli.dump.log)"
+	fi
+	printf 'set scroll off\nsys\nkmem -i\nq\n' | timeout 300 crash -s "$vmlinux" "$res/cli.l31" >"$res/crash.cli.out" 2>&1
+	if grep -q "RELEASE: $release\$" "$res/crash.cli.out" && grep -q 'TOTAL MEM' "$res/crash.cli.out"; then
+		pass "$S: crash 8.0.2 opens the filtered live dump (sys, kmem -i)"
+	else
+		fail "$S: crash 8.0.2 did not open cli.l31 (see $res/crash.cli.out)"
+	fi
+fi
+if [ "$(cm start_rc)" = 0 ] && [ "$(cm busy_rc)" = 4 ] && [ "$(wc -l <"$res/cli.busy.log")" = 1 ] &&
+	grep -qi 'running' "$res/cli.busy.log" && [ "$(cm cancel_rc)" = 0 ]; then
+	pass "$S: livedump start while a dump runs: exit 4, '$(cat "$res/cli.busy.log")'; livedump cancel ends it"
+else
+	fail "$S: busy: start $(cm start_rc), second start $(cm busy_rc) '$(head -c 200 "$res/cli.busy.log")', cancel $(cm cancel_rc)"
+fi
+if [ "$(cm exists_rc)" != 0 ] && [ -n "$(cm exists_rc)" ] && [ "$(cm exists_bytes)" = "$(cm filtered_bytes)" ] &&
+	[ "$(wc -l <"$res/cli.exists.log")" = 1 ]; then
+	pass "$S: livedump dump -o an existing file: exit $(cm exists_rc), the file untouched: '$(cat "$res/cli.exists.log")'"
+else
+	fail "$S: existing output: exit $(cm exists_rc), bytes $(cm exists_bytes) (was $(cm filtered_bytes)): $(head -c 200 "$res/cli.exists.log")"
+fi
+if [ "$(cm small_rc)" = 1 ] && [ "$(cm small_left)" = no ] && grep -qi 'buffer' "$res/cli.small.log"; then
+	pass "$S: livedump dump --buffer 4M: exit 1, no file left: '$(tr '\n' ' ' <"$res/cli.small.log")'"
+else
+	fail "$S: small buffer: exit $(cm small_rc), file left $(cm small_left): $(head -c 300 "$res/cli.small.log")"
+fi
+# --mem-usage beforehand: within 1 % of the image the kernel wrote
+est=$(sed -n 's/^Live dump image:[[:space:]]*\([0-9]*\)[[:space:]]*Byte.*/\1/p' "$res/cli.mem-usage.log")
+act=$(stat -c %s "$img")
+if [ -n "$est" ] && [ $(((est > act ? est - act : act - est) * 100 / act)) -lt 1 ]; then
+	pass "$S: makedumpfile --mem-usage /proc/kcore in the guest: live dump image $est bytes; the image written: $act"
+else
+	fail "$S: --mem-usage's live dump image '${est:-missing}' vs the image's $act bytes (see $res/cli.mem-usage.log)"
+fi
+# our makedumpfile on targets of dumps that did not finish (run in the
+# guest on the whole file and on the loop device), and on a finished image
+# cut in half
+for t in small:"state failed: $(st small reason)" cancel:"state cancelled: cancelled"; do
+	f=$res/${t%%:*}.ours.log want=${t#*:}
+	if [ "$(meta_get "$f" rc)" = 1 ] && [ "$(meta_get "$f" out_left)" = no ] &&
+		[ "$(grep -vc '^\(rc\|out_left\)=' "$f")" = 1 ] && grep -qF "$want" "$f"; then
+		pass "$S: our makedumpfile refuses the ${t%%:*} target: '$(head -n1 "$f")'"
+	else
+		fail "$S: our makedumpfile on the ${t%%:*} target: wanted exit 1, no output, one line with '$want': $(tr '\n' ' ' <"$f" | head -c 300)"
+	fi
+done
+if [ -x "${ours:-}" ]; then
+	trunc=$res/livedump-trunc.elf
+	head -c $((act / 2)) "$img" >"$trunc"
+	rm -f "$res/bad.out"
+	"$ours" -l -d 31 "$trunc" "$res/bad.out" >"$res/bad.log" 2>&1
+	rc=$?
+	if [ $rc = 1 ] && [ ! -e "$res/bad.out" ] && grep -q 'truncated' "$res/bad.log" &&
+		[ "$(grep -c . "$res/bad.log")" = 1 ]; then
+		pass "$S: our makedumpfile refuses the image cut in half: '$(cat "$res/bad.log")'"
+	else
+		fail "$S: our makedumpfile on the cut image: exit $rc, output $([ -e "$res/bad.out" ] && echo left || echo none): $(head -c 300 "$res/bad.log")"
+	fi
+	rm -f "$trunc" "$res/bad.out"
+fi
+
 # a reboot while a dump runs: the notifier cancels it and the machine restarts
 serial=$(dirname "$res")/serial.log
 if awk '/PMEMDUMP-REBOOT during running/ { r = 1 } r && /livedump: cancelled/ { c = 1 }

@@ -110,7 +110,8 @@ ld_wait() {
 ld_dump() {
 	local tag=$1 target=$2 mb=${3:-} t0 t1 c0 c1 s
 	echo "$target" >"$LD/target" || return 1
-	[ -z "$mb" ] || echo "$mb" >"$LD/buffer_mb" || return 1
+	# the size stays set from the last writer (a test's small buffer)
+	echo "${mb:-$(cat "$LD/recommended_buffer_mb")}" >"$LD/buffer_mb" || return 1
 	echo "buffer_mb=$(cat "$LD/buffer_mb")"
 	c0=$(cat /run/lab/writer.count 2>/dev/null || echo 0)
 	t0=$(date +%s.%N)
@@ -137,6 +138,55 @@ ld_dump2() {
 	ld_dump dump2 "$DISK_MNT/livedump-2.elf" || return 1
 	readelf -h "$LD_IMAGE" | grep -q 'CORE (Core file)'
 	rm -f "$DISK_MNT/livedump-2.elf"
+}
+
+# The user side (issue 15), the project's livedump beside its makedumpfile
+# in the build tree: one `livedump dump --filter` from start to the
+# filtered file, timed, its capture removed; --mem-usage's estimate of the
+# image beforehand; a start while one runs (busy), an existing output, a
+# buffer too small, each refused with its exit status and one line.
+ld_cli() {
+	local ld=${LAB_OURS%/makedumpfile/makedumpfile}/livedump/livedump
+	local out=$DISK_MNT/cli.l31 meta=$R/first.cli.meta t0 t1 rc
+	[ -x "$ld" ] && [ -x "${LAB_OURS:-}" ] || { echo "livedump or makedumpfile not built: $ld"; return 1; }
+	: >"$meta"
+	"$LAB_OURS" --mem-usage --message-level 31 /proc/kcore >"$R/cli.mem-usage.log" 2>&1
+	echo "mem_usage_rc=$?" >>"$meta"
+	"$ld" status --json >"$R/cli.status-before.json" 2>&1
+	echo "status_json_rc=$?" >>"$meta"
+	t0=$(date +%s.%N)
+	"$ld" dump --makedumpfile "$LAB_OURS" --filter '-l -d 31 --message-level 31' \
+		--target "$DISK_MNT/cli-capture.elf" -o "$out" >"$R/cli.dump.log" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	{
+		echo "dump_rc=$rc"
+		echo "dump_seconds=$(echo "$t1 - $t0" | bc)"
+		echo "capture_left=$([ -e "$DISK_MNT/cli-capture.elf" ] && echo yes || echo no)"
+		echo "filtered_bytes=$(stat -c %s "$out" 2>/dev/null)"
+		echo "filtered_mode=$(stat -c %a "$out" 2>/dev/null)"
+	} >>"$meta"
+	cp "$out" "$R/cli.l31" 2>/dev/null
+	"$ld" status >"$R/cli.status-after.txt" 2>&1
+	# busy: a second start while the first runs
+	"$ld" start --target "$DISK_MNT/cli-busy.elf" >"$R/cli.start.log" 2>&1
+	echo "start_rc=$?" >>"$meta"
+	"$ld" start --target "$DISK_MNT/cli-busy2.elf" >"$R/cli.busy.log" 2>&1
+	echo "busy_rc=$?" >>"$meta"
+	"$ld" cancel >"$R/cli.cancel.log" 2>&1
+	echo "cancel_rc=$?" >>"$meta"
+	rm -f "$DISK_MNT/cli-busy.elf" "$DISK_MNT/cli-busy2.elf"
+	# an existing output is never overwritten
+	"$ld" dump -o "$out" >"$R/cli.exists.log" 2>&1
+	echo "exists_rc=$?" >>"$meta"
+	echo "exists_bytes=$(stat -c %s "$out")" >>"$meta"
+	# a buffer too small for the stop
+	"$ld" dump --buffer 4M -o "$DISK_MNT/cli-small.elf" >"$R/cli.small.log" 2>&1
+	echo "small_rc=$?" >>"$meta"
+	echo "small_left=$([ -e "$DISK_MNT/cli-small.elf" ] && echo yes || echo no)" >>"$meta"
+	rm -f "$out" "$DISK_MNT/cli-small.elf"
+	cat "$meta"
+	[ "$rc" = 0 ]
 }
 
 # A dump to a block device: a loop device with direct I/O over a
@@ -166,6 +216,18 @@ ld_bdev() {
 	return $rc
 }
 
+# ld_ours_on TAG TARGET: our makedumpfile on a target whose dump did not
+# finish, as a person at the console would run it: its output and exit
+# status in TAG.ours.log, and whether it left a dump file.
+ld_ours_on() {
+	[ -x "${LAB_OURS:-}" ] || return 0
+	rm -f /tmp/ld-bad.out
+	"$LAB_OURS" -l -d 31 "$2" /tmp/ld-bad.out >"$R/$1.ours.log" 2>&1
+	echo "rc=$?" >>"$R/$1.ours.log"
+	echo "out_left=$([ -e /tmp/ld-bad.out ] && echo yes || echo no)" >>"$R/$1.ours.log"
+	rm -f /tmp/ld-bad.out
+}
+
 # ld_cancel TARGET: a dump cancelled while it runs: the state says so, the
 # machine goes on, and TARGET's header (saved as cancel.head) says so too.
 ld_cancel() {
@@ -178,6 +240,7 @@ ld_cancel() {
 	s=$(ld_wait)
 	ld_status | tee "$R/first.cancel.status"
 	dd if="$target" of="$R/cancel.head" bs=1M count=1 status=none || return 1
+	ld_ours_on cancel "$target"
 	dd if=/dev/zero of="$TMPFS_MNT/after-cancel" bs=1M count=8 2>/dev/null || return 1
 	echo "final state: $s"
 	[ "$s" = cancelled ]
@@ -189,6 +252,7 @@ ld_small() {
 	ld_dump small "$DISK_MNT/livedump-s.elf" 4 && return 1
 	s=$(ld_state)
 	head -c 1M "$DISK_MNT/livedump-s.elf" >"$R/small.head"
+	ld_ours_on small "$DISK_MNT/livedump-s.elf"
 	rm -f "$DISK_MNT/livedump-s.elf"
 	dd if=/dev/zero of="$TMPFS_MNT/after-small" bs=1M count=8 2>/dev/null || return 1
 	[ "$s" = failed ] && grep -q '^reason=.' "$R/first.small.status"

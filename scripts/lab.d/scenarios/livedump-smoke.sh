@@ -4,7 +4,8 @@
 # running; a live dump to a file on the virtio disk's ext4, saved to the
 # results share as livedump-1.elf, with the invariant writers of
 # CONFIG_LIVEDUMP_TEST running and a slow /proc/kcore copy of their pages
-# beside it; a second dump; a dump to a block device (a loop device), then
+# beside it; a second dump; one through the livedump command with its
+# filter, and its refusals; a dump to a block device (a loop device), then
 # a dump cancelled over that image; a dump with a 4 MiB buffer that must
 # fail; last, a reboot while a dump runs. No crash, no
 # capture kernel.
@@ -27,6 +28,7 @@ stage_first() {
 	step dump1 ld_dump1
 	step kcore-copy ld_kcore_copy
 	step dump2 ld_dump2
+	step cli ld_cli
 	step bdev ld_bdev
 	step small-buffer ld_small
 	step save ld_save

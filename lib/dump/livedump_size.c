@@ -30,8 +30,7 @@
 /* Enough bits for any NR_CPUS a distribution builds with. */
 #define MAX_CPUS 8192
 
-/* nr_cpu_ids: the highest possible CPU plus one; ld_notes_max() sizes by it. */
-static int possible_cpus(const char *root, uint64_t *n, struct log_ctx *log)
+int livedump_possible_cpus(const char *root, uint64_t *n, struct log_ctx *log)
 {
 	uint64_t bits[MAX_CPUS / 64];
 	char line[SYSFS_LINE_MAX];
@@ -45,39 +44,47 @@ static int possible_cpus(const char *root, uint64_t *n, struct log_ctx *log)
 	return 0;
 }
 
-static bool under_system_ram(const struct iomem_node *n)
+uint64_t livedump_header_bytes(uint64_t nr_cpus, uint64_t nr_loads)
+{
+	uint64_t notes = nr_cpus * PRSTATUS_NOTE_BYTES + VMCOREINFO_NOTE_BYTES +
+			 LIVEDUMP_NOTE_BYTES + NHDR_BYTES;
+	/* The kernel text's PT_LOAD and the PT_NOTE besides one per range. */
+	uint64_t h = EHDR_BYTES + (nr_loads + 2) * PHDR_BYTES + notes;
+
+	return (h + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+/* Is @n inside a node named @name (with @prefix: whose name starts so)? */
+static bool under(const struct iomem_node *n, const char *name, bool prefix)
 {
 	for (n = n->parent; n; n = n->parent)
-		if (!strcmp(n->name, "System RAM"))
+		if (prefix ? !strncmp(n->name, name, strlen(name)) : !strcmp(n->name, name))
 			return true;
 	return false;
 }
 
-/*
- * walk_system_ram_res(): each "System RAM" resource not inside another,
- * whole bytes (they need not end on a page). How many in *@nr.
- */
-static int system_ram(const char *root, uint64_t *bytes, uint64_t *nr, struct log_ctx *log)
+int livedump_read_iomem(const char *path, struct livedump_iomem *io, struct log_ctx *log)
 {
 	const struct iomem_node *n = NULL;
 	struct iomem_tree t;
-	char path[PATH_MAX];
 	int ret;
 
-	*bytes = *nr = 0;
-	if ((ret = sysfs_path(path, sizeof(path), root, "/proc/iomem", log)) < 0 ||
-	    (ret = iomem_read(&t, path, log)) < 0)
+	memset(io, 0, sizeof(*io));
+	if ((ret = iomem_read(&t, path, log)) < 0)
 		return ret;
+	/* Read as non-root, every range is 00000000-00000000. */
 	while ((n = iomem_next(&t, n, "System RAM"))) {
-		/* Read as non-root, every range is 00000000-00000000. */
-		if (strcmp(n->name, "System RAM") || under_system_ram(n) || n->end < n->start ||
+		if (strcmp(n->name, "System RAM") || under(n, "System RAM", false) || n->end < n->start ||
 		    !n->end)
 			continue;
-		*bytes += n->end - n->start + 1;
-		(*nr)++;
+		io->ram_bytes += n->end - n->start + 1;
+		io->nr_ram++;
 	}
+	while ((n = iomem_next(&t, n, "Persistent Memory")))
+		if (n->end >= n->start && n->end && !under(n, "Persistent Memory", true))
+			io->pmem_bytes += n->end - n->start + 1;
 	iomem_free(&t);
-	if (!*bytes)
+	if (!io->ram_bytes)
 		return log_fail(log, PMD_EIO, "%s shows no System RAM (run as root)", path);
 	return 0;
 }
@@ -112,7 +119,9 @@ int livedump_size_estimate(struct livedump_size *ls, const char *root,
 			   const struct pfn_ranges *pmem_regions,
 			   const struct pfn_ranges *pmem_meta, struct log_ctx *log)
 {
-	uint64_t cpus, nr_ram, nr_pmem = 0, notes;
+	struct livedump_iomem io;
+	uint64_t cpus, nr_pmem = 0;
+	char path[PATH_MAX];
 	int ret;
 
 	memset(ls, 0, sizeof(*ls));
@@ -122,20 +131,18 @@ int livedump_size_estimate(struct livedump_size *ls, const char *root,
 		return 0;
 	if ((ret = sysfs_read_dec(root, LIVEDUMP_SYSFS "/recommended_buffer_mb", &ls->buffer_mb,
 				  log)) < 0 ||
-	    (ret = possible_cpus(root, &cpus, log)) < 0 ||
-	    (ret = system_ram(root, &ls->ram_bytes, &nr_ram, log)) < 0)
+	    (ret = livedump_possible_cpus(root, &cpus, log)) < 0 ||
+	    (ret = sysfs_path(path, sizeof(path), root, "/proc/iomem", log)) < 0 ||
+	    (ret = livedump_read_iomem(path, &io, log)) < 0)
 		return ret;
+	ls->ram_bytes = io.ram_bytes;
 	for (unsigned int i = 0; i < pmem_regions->nr; i++) {
 		uint64_t pieces;
 
 		ls->pmem_pages += pmem_captured(&pmem_regions->r[i], pmem_meta, &pieces);
 		nr_pmem += pieces;
 	}
-	notes = cpus * PRSTATUS_NOTE_BYTES + VMCOREINFO_NOTE_BYTES + LIVEDUMP_NOTE_BYTES +
-		NHDR_BYTES;
-	/* The kernel text's PT_LOAD and the PT_NOTE besides one per range. */
-	ls->header_bytes = EHDR_BYTES + (nr_ram + nr_pmem + 2) * PHDR_BYTES + notes;
-	ls->header_bytes = (ls->header_bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	ls->header_bytes = livedump_header_bytes(cpus, io.nr_ram + nr_pmem);
 	ls->image_bytes = ls->header_bytes + ls->ram_bytes + ls->pmem_pages * PAGE_SIZE;
 	return 1;
 }

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "src/filter.h"
+#include "util/child.h"
 
 static bool executable(const char *path)
 {
@@ -146,7 +146,6 @@ int ld_filter_run(const char *program, char *const *args, size_t nr, const char 
 		  const char *out, struct log_ctx *log)
 {
 	char **argv = calloc(nr + 4, sizeof(*argv));
-	int status;
 	pid_t pid;
 
 	if (!argv)
@@ -165,14 +164,6 @@ int ld_filter_run(const char *program, char *const *args, size_t nr, const char 
 	free(argv);
 	if (pid < 0)
 		return log_fail(log, PMD_EIO, "fork: %s", strerror(errno));
-	/* EINTR: an interrupt reached makedumpfile too; its end tells. */
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return log_fail(log, PMD_EIO, "waitpid: %s", strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status))
-		return log_fail(log, PMD_EIO, "makedumpfile exited with status %d", WEXITSTATUS(status));
-	return log_fail(log, PMD_EIO, "makedumpfile was killed by signal %d (%s)", WTERMSIG(status),
-			strsignal(WTERMSIG(status)));
+	/* An interrupt reached makedumpfile too; its end tells. */
+	return child_wait(pid, "makedumpfile", log);
 }

@@ -6,7 +6,6 @@
  */
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "src/run.h"
 #include "util/log.h"
+#include "util/signals.h"
 
 static const char usage_text[] =
 	"usage: livedump <command> [options]\n"
@@ -43,29 +43,6 @@ static const char usage_text[] =
 	"in this kernel or not root, 4 a dump is already running, 5 wait timed out,\n"
 	"6 the dump was cancelled. An interrupt during wait or dump cancels the dump.\n"
 	"See livedump(8).\n";
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/*
- * SIGINT, SIGTERM, SIGHUP while a dump is waited for: it is cancelled
- * and waited for until the kernel has lifted the protection. A second
- * signal kills (SA_RESETHAND), for a kernel that never ends it.
- */
-static void catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -202,7 +179,7 @@ static int cmd_wait(struct ld_run *r, int argc, char **argv)
 
 	if (ret >= 0)
 		return ret;
-	catch_signals();
+	signals_catch();
 	return ld_wait(r, o.timeout_s, true, NULL);
 }
 
@@ -214,7 +191,7 @@ static int cmd_cancel(struct ld_run *r, int argc, char **argv)
 
 	if (ret >= 0)
 		return ret;
-	catch_signals();
+	signals_catch();
 	return ld_cancel(r);
 }
 
@@ -240,7 +217,7 @@ static int cmd_dump(struct ld_run *r, int argc, char **argv)
 		.filter = o.filter, .makedumpfile = o.makedumpfile,
 		.keep_capture = o.keep_capture, .force = o.force,
 	};
-	catch_signals();
+	signals_catch();
 	return ld_dump(r, &d);
 }
 
@@ -272,7 +249,13 @@ int main(int argc, char **argv)
 		return LD_EXIT_OK;
 	}
 	log_init(&log, "livedump");
-	ld_run_init(&r, &log, &interrupted);
+	/*
+	 * wait, cancel and dump catch SIGINT, SIGTERM and SIGHUP
+	 * (signals_catch): the dump is cancelled and waited for until the
+	 * kernel has lifted the protection. A second signal kills, for a
+	 * kernel that never ends it.
+	 */
+	ld_run_init(&r, &log, &signals_caught);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			ret = commands[i].run(&r, argc - 1, argv + 1);

@@ -16,78 +16,37 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "dump/livedump_size.h"
 #include "src/target.h"
 #include "util/fileio.h"
-#include "util/iomem.h"
-#include "util/sysfs.h"
+#include "util/meminfo.h"
 
-#define PAGE_BYTES 4096ULL
 #define MIB (1024.0 * 1024.0)
 
 /*
- * kernel-patches, livedump: LD_MAX_RANGES and LD_MAX_PMEM program
- * headers at most, two more (the note, the kernel text); ld_notes_max():
- * per CPU a "CORE" NT_PRSTATUS (a 12-byte note header, the name padded
- * to 8, 336 bytes of x86_64 elf_prstatus), VMCOREINFO (12 + 12 + a page
- * + 64), the LIVEDUMP note (12 + 12 + 16384) and a closing header.
+ * The most program headers the kernel makes (LD_MAX_RANGES and
+ * LD_MAX_PMEM): the ranges and the pmem pieces are not known here.
  */
-#define LD_MAX_RANGES 64
-#define LD_MAX_PMEM 64
-#define ELF_EHDR_BYTES 64
-#define ELF_PHDR_BYTES 56
-#define NOTE_PRSTATUS_BYTES (12 + 8 + 336)
-#define NOTE_REST_BYTES (12 + 12 + 4096 + 64 + 12 + 12 + 16384 + 12)
-
 uint64_t ld_header_bytes(unsigned int nr_cpus)
 {
-	uint64_t h = ELF_EHDR_BYTES + (LD_MAX_RANGES + LD_MAX_PMEM + 2) * ELF_PHDR_BYTES +
-		     (uint64_t)nr_cpus * NOTE_PRSTATUS_BYTES + NOTE_REST_BYTES;
-
-	return (h + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1);
+	return livedump_header_bytes(nr_cpus, LIVEDUMP_MAX_RANGES + LIVEDUMP_MAX_PMEM);
 }
 
 unsigned int ld_possible_cpus(void)
 {
-	uint64_t bits[8192 / 64];
-	char line[SYSFS_LINE_MAX];
 	struct log_ctx probe;
-	unsigned int n = 0;
+	uint64_t n = 0;
 	long conf;
 
 	/* A private log: a machine without the file is no error of ours. */
 	log_init(&probe, "livedump");
-	if (sysfs_read_line(NULL, "/sys/devices/system/cpu/possible", line, sizeof(line), &probe) == 0 &&
-	    sysfs_parse_cpulist(line, bits, 8192, "possible cpus", &probe) == 0) {
-		for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-			n += (unsigned int)__builtin_popcountll(bits[i]);
-	}
+	if (livedump_possible_cpus(NULL, &n, &probe))
+		n = 0;
 	log_destroy(&probe);
 	if (n)
-		return n;
+		return (unsigned int)n;
 	conf = sysconf(_SC_NPROCESSORS_CONF);
 	return conf > 0 ? (unsigned int)conf : 1;
-}
-
-/* Is @n below a node whose name starts with @prefix? */
-static bool under(const struct iomem_node *n, const char *prefix)
-{
-	for (n = n->parent; n; n = n->parent)
-		if (!strncmp(n->name, prefix, strlen(prefix)))
-			return true;
-	return false;
-}
-
-/* Bytes of the outermost nodes named @prefix...: what walk_system_ram_res visits. */
-static uint64_t iomem_bytes(const struct iomem_tree *t, const char *prefix)
-{
-	const struct iomem_node *n = NULL;
-	uint64_t sum = 0;
-
-	/* Read as non-root every range is 0-0: it tells nothing. */
-	while ((n = iomem_next(t, n, prefix)))
-		if (n->end && !under(n, prefix))
-			sum += n->end - n->start + 1;
-	return sum;
 }
 
 /*
@@ -97,37 +56,16 @@ static uint64_t iomem_bytes(const struct iomem_tree *t, const char *prefix)
  */
 static bool size_from_iomem(const char *path, uint64_t *bytes)
 {
-	struct iomem_tree t = { 0 };
+	struct livedump_iomem io;
 	struct log_ctx probe;
-	uint64_t ram = 0;
+	bool ok;
 
 	log_init(&probe, "livedump");
-	if (iomem_read(&t, path, &probe) == 0) {
-		ram = iomem_bytes(&t, "System RAM");
-		if (ram)
-			ram += iomem_bytes(&t, "Persistent Memory") / 64;
-		iomem_free(&t);
-	}
+	ok = livedump_read_iomem(path, &io, &probe) == 0;
 	log_destroy(&probe);
-	*bytes = ram;
-	return ram != 0;
-}
-
-static bool size_from_meminfo(const char *path, uint64_t *bytes)
-{
-	char line[256];
-	unsigned long long kib;
-	bool found = false;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "MemTotal: %llu kB", &kib) == 1;
-	fclose(f);
-	if (found)
-		*bytes = (uint64_t)kib * 1024;
-	return found;
+	if (ok)
+		*bytes = io.ram_bytes + io.pmem_bytes / 64;
+	return ok;
 }
 
 int ld_image_size(const struct ld_status *st, const char *proc, struct ld_image_size *out,
@@ -147,7 +85,7 @@ int ld_image_size(const struct ld_status *st, const char *proc, struct ld_image_
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/meminfo", proc);
-	if (size_from_meminfo(path, &ram)) {
+	if (meminfo_bytes(path, "MemTotal", &ram)) {
 		out->bytes = header + ram;
 		out->source = LD_SIZE_MEMINFO;
 		return 0;

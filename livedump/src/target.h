@@ -19,11 +19,15 @@
 
 /*
  * The bytes before the RAM in the image, as the kernel sizes them
- * (ld_setup: the ELF header, at most LD_MAX_RANGES + LD_MAX_PMEM + 2
- * program headers and the largest notes for @nr_cpus CPUs, page aligned).
+ * (livedump_header_bytes() of lib/dump: the ELF header, at most
+ * LD_MAX_RANGES + LD_MAX_PMEM + 2 program headers and the largest notes
+ * for @nr_cpus CPUs, page aligned).
  */
 uint64_t ld_header_bytes(unsigned int nr_cpus);
-/* The kernel's nr_cpu_ids: /sys/devices/system/cpu/possible, else sysconf. */
+/*
+ * The kernel's nr_cpu_ids: the highest CPU of
+ * /sys/devices/system/cpu/possible plus one, else sysconf.
+ */
 unsigned int ld_possible_cpus(void);
 
 enum ld_size_source {

@@ -10,11 +10,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "src/filter.h"
 #include "src/plan.h"
+#include "util/child.h"
+#include "util/meminfo.h"
 
 int vm_dumpfd_open(const char *tmpdir, struct log_ctx *log)
 {
@@ -37,27 +38,6 @@ int vm_dumpfd_open(const char *tmpdir, struct log_ctx *log)
 	return fd;
 }
 
-/* MemAvailable of @meminfo in bytes; false when it cannot be read. */
-static bool mem_available(const char *meminfo, uint64_t *bytes)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen(meminfo, "re");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned long long kib;
-
-		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
-			*bytes = (uint64_t)kib * 1024;
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
 int vm_dumpfd_room(const char *tmpdir, uint64_t bytes, const char *meminfo, struct log_ctx *log)
 {
 	char need[32], have[32];
@@ -65,7 +45,7 @@ int vm_dumpfd_room(const char *tmpdir, uint64_t bytes, const char *meminfo, stru
 
 	vm_human_bytes(bytes, need, sizeof(need));
 	if (!tmpdir) {
-		if (!mem_available(meminfo, &avail))
+		if (!meminfo_bytes(meminfo, "MemAvailable", &avail))
 			return log_fail(log, PMD_EIO, "%s: no MemAvailable line", meminfo);
 		if (bytes <= avail)
 			return 0;
@@ -136,7 +116,6 @@ int vm_filter_run(const struct vm_filter_cmd *c, struct log_ctx *log)
 {
 	char input[32];
 	char **argv = vm_filter_argv(c, input, sizeof(input));
-	int status;
 	pid_t pid;
 
 	if (!argv)
@@ -155,14 +134,5 @@ int vm_filter_run(const struct vm_filter_cmd *c, struct log_ctx *log)
 		_exit(127);
 	}
 	free(argv);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return log_fail(log, PMD_EIO, "waitpid: %s", strerror(errno));
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status))
-		return log_fail(log, PMD_EIO, "makedumpfile exited with status %d", WEXITSTATUS(status));
-	return log_fail(log, PMD_EIO, "makedumpfile was killed by signal %d (%s)", WTERMSIG(status),
-			strsignal(WTERMSIG(status)));
+	return child_wait(pid, "makedumpfile", log);
 }

@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "src/qmp.h"
 #include "src/run.h"
 #include "util/log.h"
+#include "util/signals.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -46,29 +46,6 @@ static const char usage_text[] =
 	"See pmemdump-vm(8).\n";
 
 static char *default_mdf_args[] = { "-l", "-d", "31" };
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/*
- * SIGINT, SIGTERM, SIGHUP give up a wait for the panic; once the guest is
- * paused they are noted only, so that it is always let go. A second one
- * kills (SA_RESETHAND), for a QEMU that never answers.
- */
-static void catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -109,7 +86,7 @@ int main(int argc, char **argv)
 		.makedumpfile = "makedumpfile",
 		.timeout_ms = QMP_FOREVER,
 		.after = VM_AFTER_AUTO,
-		.interrupted = &interrupted,
+		.interrupted = &signals_caught,
 	};
 	struct log_ctx log;
 	int c, ret;
@@ -182,7 +159,12 @@ int main(int argc, char **argv)
 			return usage_error("makedumpfile option %s: the dump goes to DUMPFILE, not to standard output",
 					   opt.mdf_args[i]);
 
-	catch_signals();
+	/*
+	 * SIGINT, SIGTERM, SIGHUP give up a wait for the panic; once the guest
+	 * is paused they are noted only, so that it is always let go. A second
+	 * one kills, for a QEMU that never answers.
+	 */
+	signals_catch();
 	ret = vm_run(&opt, &log);
 	if (ret)
 		log_print_error(&log, -log_error_status(&log));

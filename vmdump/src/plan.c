@@ -13,17 +13,9 @@
 #include <unistd.h>
 
 #include "src/plan.h"
+#include "src/qmp.h"
 
 #define PAGE_SIZE 4096ULL
-
-static const char *member_string(struct json_object *obj, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
 
 static bool member_u64(struct json_object *obj, const char *key, uint64_t *val)
 {
@@ -62,7 +54,7 @@ int vm_memdevs_parse(struct vm_plan *p, struct json_object *list, struct log_ctx
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *item = json_object_array_get_idx(list, i), *data;
 		struct vm_memdev *d = &p->devs[p->nr_devs++];
-		const char *type = member_string(item, "type"), *s;
+		const char *type = qmp_member_string(item, "type"), *s;
 		uint64_t slot;
 
 		snprintf(d->type, sizeof(d->type), "%s", type ? type : "unknown");
@@ -73,9 +65,9 @@ int vm_memdevs_parse(struct vm_plan *p, struct json_object *list, struct log_ctx
 				       member_u64(data, "memaddr", &d->addr));
 		if (data)
 			member_u64(data, "size", &d->size);
-		s = data ? member_string(data, "memdev") : NULL;
+		s = data ? qmp_member_string(data, "memdev") : NULL;
 		snprintf(d->memdev, sizeof(d->memdev), "%s", s ? s : "");
-		s = data ? member_string(data, "id") : NULL;
+		s = data ? qmp_member_string(data, "id") : NULL;
 		if (s)
 			snprintf(d->name, sizeof(d->name), "%s", s);
 		else if (data && member_u64(data, "slot", &slot))

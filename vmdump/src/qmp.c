@@ -114,7 +114,7 @@ static int next_message(struct qmp *q, int64_t deadline, bool interruptible,
 	}
 }
 
-static const char *member_string(struct json_object *obj, const char *key)
+const char *qmp_member_string(struct json_object *obj, const char *key)
 {
 	struct json_object *v;
 
@@ -148,7 +148,7 @@ struct json_object *qmp_take_event(struct qmp *q, const char *name)
 {
 	for (size_t i = 0; i < q->nr_events; i++) {
 		struct json_object *event = q->events[i];
-		const char *ename = member_string(event, "event");
+		const char *ename = qmp_member_string(event, "event");
 
 		if (!ename || strcmp(ename, name))
 			continue;
@@ -255,8 +255,8 @@ int qmp_execute(struct qmp *q, const char *cmd, struct json_object *args, int pa
 			continue;
 		}
 		if (json_object_object_get_ex(msg, "error", &v)) {
-			const char *cls = member_string(v, "class");
-			const char *desc = member_string(v, "desc");
+			const char *cls = qmp_member_string(v, "class");
+			const char *desc = qmp_member_string(v, "desc");
 
 			snprintf(q->error_class, sizeof(q->error_class), "%s", cls ? cls : "");
 			snprintf(q->error_desc, sizeof(q->error_desc), "%s", desc ? desc : "(no description)");
@@ -300,7 +300,7 @@ int qmp_wait_event(struct qmp *q, const char *name, int timeout_ms, struct json_
 		err = next_message(q, deadline, true, &msg);
 		if (err)
 			return err;
-		ename = member_string(msg, "event");
+		ename = qmp_member_string(msg, "event");
 		if (!ename) {
 			/* A late reply to a command that timed out. */
 			json_object_put(msg);

@@ -90,4 +90,7 @@ struct json_object *qmp_take_event(struct qmp *q, const char *name);
 /* An event's "timestamp" (host wall clock); false when it has none. */
 bool qmp_event_time(struct json_object *event, struct timespec *ts);
 
+/* The member @key of a QMP object when it is a string, else NULL. */
+const char *qmp_member_string(struct json_object *obj, const char *key);
+
 #endif

@@ -20,17 +20,19 @@
 /* Events nobody asked for (RTC_CHANGE, ...) must not grow without end. */
 #define QMP_MAX_EVENTS 1024
 
-static int64_t now_ms(void)
+/* Microseconds: a deadline kept in whole milliseconds could end a wait
+ * up to 1 ms before its timeout. */
+static int64_t now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static int64_t deadline_after(int timeout_ms)
 {
-	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	return timeout_ms < 0 ? -1 : now_us() + (int64_t)timeout_ms * 1000;
 }
 
 static int closed_error(struct qmp *q)
@@ -84,7 +86,8 @@ static int next_message(struct qmp *q, int64_t deadline, bool interruptible,
 		if (interruptible && q->interrupted && *q->interrupted)
 			return QMP_INTERRUPTED;
 		if (deadline >= 0) {
-			int64_t left = deadline - now_ms();
+			/* rounded up: poll() must not end before the deadline */
+			int64_t left = (deadline - now_us() + 999) / 1000;
 
 			wait_ms = left > 0 ? (left > INT32_MAX ? INT32_MAX : (int)left) : 0;
 		}
@@ -95,7 +98,7 @@ static int next_message(struct qmp *q, int64_t deadline, bool interruptible,
 			return log_fail(q->log, PMD_EIO, "QMP: poll: %s", strerror(errno));
 		}
 		if (ret == 0) {
-			if (deadline >= 0 && now_ms() >= deadline)
+			if (deadline >= 0 && now_us() >= deadline)
 				return QMP_TIMEOUT;
 			continue;
 		}
@@ -295,7 +298,7 @@ int qmp_wait_event(struct qmp *q, const char *name, int timeout_ms, struct json_
 		int err;
 
 		/* Other events must not stretch the wait past its end. */
-		if (deadline >= 0 && now_ms() >= deadline)
+		if (deadline >= 0 && now_us() >= deadline)
 			return QMP_TIMEOUT;
 		err = next_message(q, deadline, true, &msg);
 		if (err)

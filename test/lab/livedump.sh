@@ -154,8 +154,9 @@ fi
 PMPAGES=$REPO/test/lab/pmem-pages.py
 BASE=$((0x100000000))
 SIZE=$((1 << 30))
-memmap=$("$PMPAGES" device "$(dirname "$res")/nvdimm.img" "$BASE" | sed -n 's/^memmap=//p')
-data=$("$PMPAGES" device "$(dirname "$res")/nvdimm.img" "$BASE" | sed -n 's/^data=//p')
+"$PMPAGES" device "$(dirname "$res")/nvdimm.img" "$BASE" >"$res/pmem.device" 2>&1
+memmap=$(meta_get "$res/pmem.device" memmap)
+data=$(meta_get "$res/pmem.device" data)
 "$PMPAGES" stats "$img" >"$res/pmem.stats" 2>&1
 pst() { meta_get "$res/pmem.stats" "$1"; }
 if [ -n "$memmap" ] && [ -n "$data" ]; then

@@ -195,6 +195,28 @@ static int check_room(const char *path, uint64_t image_bytes, uint64_t reusable,
 	return ret;
 }
 
+/*
+ * The target as a regular file made by us (0600, @replace: an existing one
+ * made anew) after the folder and room checks; @reusable: bytes the
+ * kernel's truncation frees.
+ */
+static int make_file(struct ld_target *t, uint64_t image_bytes, uint64_t reusable, bool replace,
+		     struct log_ctx *log)
+{
+	struct out_file of;
+	int ret;
+
+	ret = check_folder(t->path, log);
+	if (!ret)
+		ret = check_room(t->path, image_bytes, reusable, log);
+	if (!ret)
+		ret = out_file_create(&of, log, t->path, replace);
+	if (!ret)
+		ret = out_file_finish(&of);
+	t->created = !ret;
+	return ret;
+}
+
 int ld_target_prepare(struct ld_target *t, const char *path, uint64_t image_bytes, bool force,
 		      struct log_ctx *log)
 {
@@ -219,17 +241,8 @@ int ld_target_prepare(struct ld_target *t, const char *path, uint64_t image_byte
 		return log_fail(log, PMD_EIO, "%s: %s", path, strerror(errno));
 	}
 
-	if (!exists) {
-		ret = check_folder(t->path, log);
-		if (!ret)
-			ret = check_room(t->path, image_bytes, 0, log);
-		if (!ret)
-			ret = out_file_create(&of, log, t->path, false);
-		if (!ret)
-			ret = out_file_finish(&of);
-		t->created = !ret;
-		return ret;
-	}
+	if (!exists)
+		return make_file(t, image_bytes, 0, false, log);
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 		return log_fail(log, PMD_EINVAL,
 				"%s is %s: the image goes to a regular file or a block device",
@@ -238,19 +251,10 @@ int ld_target_prepare(struct ld_target *t, const char *path, uint64_t image_byte
 		return log_fail(log, PMD_EEXIST,
 				"%s exists (%s): an existing dump is never overwritten by accident (--force to overwrite it)",
 				t->path, file_kind(st.st_mode));
-	if (S_ISREG(st.st_mode)) {
-		ret = check_folder(t->path, log);
-		/* The kernel truncates the file: its blocks are free again. */
-		if (!ret)
-			ret = check_room(t->path, image_bytes, (uint64_t)st.st_blocks * 512, log);
-		/* Made anew by out_file_create: 0600, whatever the old mode was. */
-		if (!ret)
-			ret = out_file_create(&of, log, t->path, true);
-		if (!ret)
-			ret = out_file_finish(&of);
-		t->created = !ret;
-		return ret;
-	}
+	/* The kernel truncates the file: its blocks are free again; made
+	 * anew, it is 0600 whatever the old mode was. */
+	if (S_ISREG(st.st_mode))
+		return make_file(t, image_bytes, (uint64_t)st.st_blocks * 512, true, log);
 	/* A block device: O_EXCL refuses one that is mounted or in use. */
 	ret = out_file_create(&of, log, t->path, true);
 	if (ret)

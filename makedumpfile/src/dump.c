@@ -24,25 +24,11 @@
 #include "src/dump.h"
 #include "util/fileio.h"
 #include "util/log.h"
+#include "util/meminfo.h"
 #include "util/sysfs.h"
 
 /* makedumpfile keeps both bitmaps in at most 4 MiB before it goes cyclic. */
 #define MDF_ONE_CYCLE_BITMAP_BYTES (4ULL << 20)
-
-static uint64_t mem_available_bytes(void)
-{
-	unsigned long long kib = 0;
-	char line[128];
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib * 1024;
-}
 
 /*
  * Window size in pfns. The user's --cyclic-buffer bounds memory; by
@@ -57,7 +43,9 @@ static uint64_t choose_window(const struct dump_ctx *d, uint64_t npfns)
 	if (d->opt->cyclic_buffer_kib) {
 		bytes = d->opt->cyclic_buffer_kib * 1024;
 	} else {
-		avail = mem_available_bytes() * 2 / 5;
+		if (!meminfo_bytes("/proc/meminfo", "MemAvailable", &avail))
+			avail = 0;
+		avail = avail * 2 / 5;
 		if (avail && bytes > avail)
 			bytes = avail;
 	}
